@@ -1,0 +1,69 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const blankToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** The environment the service reads, with its defaults. API.md's configuration table is the contract. */
+export class Environment {
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 8080;
+
+  @Transform(blankToUndefined) @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  DATA_DIR = './data';
+
+  @IsIn(['onnx', 'triton'])
+  INFERENCE_BACKEND: 'onnx' | 'triton' = 'onnx';
+
+  @IsString()
+  TRITON_GRPC_URL = 'localhost:8001';
+
+  @Transform(toInt) @IsInt() @Min(10) @Max(600_000)
+  TRITON_TIMEOUT_MS = 5000;
+
+  @IsString()
+  MODEL_REPOSITORY = './model_repository';
+
+  /** ONNX Runtime intra-op threads per session; 1 avoids thread spinning on small machines. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  ORT_INTRA_OP_THREADS = 1;
+
+  /** Unset means the model's own threshold, chosen by `npm run bench:accuracy`. */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsOptional() @IsNumber() @Min(-1) @Max(1)
+  MATCH_THRESHOLD?: number;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(86_400)
+  ENROLLMENT_TTL_SECONDS = 600;
+
+  @Transform(toInt) @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
+  MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+  @Transform(blankToUndefined) @IsOptional() @IsString()
+  API_KEYS?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+}
+
+const ENVIRONMENT_KEYS: readonly (keyof Environment)[] = [
+  'PORT', 'DATABASE_URL', 'DATA_DIR', 'INFERENCE_BACKEND', 'TRITON_GRPC_URL', 'TRITON_TIMEOUT_MS', 'MODEL_REPOSITORY',
+  'ORT_INTRA_OP_THREADS', 'MATCH_THRESHOLD', 'ENROLLMENT_TTL_SECONDS', 'MAX_UPLOAD_BYTES', 'API_KEYS', 'LOG_LEVEL',
+];
+
+export class InvalidEnvironmentError extends Error {}
+
+/** Parses and validates raw env vars; throws one error listing every bad variable. */
+export function validateEnvironment(raw: Record<string, string | undefined>): Environment {
+  const picked = Object.fromEntries(ENVIRONMENT_KEYS.filter((key) => raw[key] !== undefined).map((key) => [key, raw[key]]));
+  const env = plainToInstance(Environment, picked, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.map((error) => `  ${error.property}=${JSON.stringify(error.value)}: ${Object.values(error.constraints ?? {}).join('; ')}`);
+    throw new InvalidEnvironmentError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return env;
+}

@@ -1,0 +1,37 @@
+/** A dense FP32 tensor in row-major order, as both ONNX Runtime and Triton's raw contents carry it. */
+export interface Tensor {
+  readonly data: Float32Array;
+  readonly dims: readonly number[];
+}
+
+export type TensorMap = Record<string, Tensor>;
+
+export interface ModelStatus {
+  readonly model: string;
+  readonly ready: boolean;
+  /** Why a model is not ready; never contains tensor data. */
+  readonly reason?: string;
+}
+
+/**
+ * Runs the models of `model_repository/`. The face pipeline depends only on this class,
+ * so it cannot tell the in-process ONNX Runtime backend from the Triton one.
+ * It is an abstract class rather than an interface so that it can serve as the DI token.
+ */
+export abstract class InferenceBackend {
+  abstract readonly kind: 'onnx' | 'triton';
+
+  /** Runs one model; inputs and outputs are keyed by the names in the model's config.pbtxt. */
+  abstract infer(model: string, inputs: TensorMap): Promise<TensorMap>;
+
+  /** Readiness of each model the pipeline needs; must not throw when the backend is down. */
+  abstract status(): Promise<ModelStatus[]>;
+}
+
+/** The backend cannot serve now (down, overloaded, deadline passed): the API answers 503. */
+export class InferenceUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InferenceUnavailableError';
+  }
+}
