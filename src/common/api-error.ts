@@ -1,0 +1,88 @@
+import { HttpStatus } from '@nestjs/common';
+
+/**
+ * Stable error codes, one per error kind (API.md). Clients switch on these, so a number
+ * never changes meaning; new kinds get new numbers. 601 is kept from the original design.
+ */
+export const ErrorCode = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_REQUEST: 401,
+  UNAUTHORIZED: 410,
+  NOT_FOUND: 404,
+  USER_NOT_FOUND: 441,
+  ENROLLMENT_KEY_NOT_FOUND: 442,
+  ROUTE_NOT_FOUND: 443,
+  EMAIL_TAKEN: 470,
+  FACE_ALREADY_ENROLLED: 471,
+  UPLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_IMAGE: 415,
+  IMAGE_TOO_MANY_PIXELS: 416,
+  RATE_LIMITED: 429,
+  FACE_NOT_DETECTED: 601,
+  IMAGE_UNUSABLE: 602,
+  INTERNAL: 500,
+  DATABASE_UNAVAILABLE: 503,
+  INFERENCE_UNAVAILABLE: 504,
+  OVERLOADED: 505,
+} as const;
+
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface ErrorDetail {
+  field: string;
+  message: string;
+  [extra: string]: unknown;
+}
+
+/**
+ * The one error type that services throw for an expected failure. The global filter turns it
+ * into the envelope; anything else becomes a 500 without its message.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly httpStatus: HttpStatus,
+    readonly errorCode: ErrorCodeValue,
+    message: string,
+    readonly details?: ErrorDetail[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  static badRequest(message: string, details?: ErrorDetail[]): ApiError {
+    return new ApiError(HttpStatus.BAD_REQUEST, ErrorCode.VALIDATION_FAILED, message, details);
+  }
+
+  static userNotFound(): ApiError {
+    return new ApiError(HttpStatus.NOT_FOUND, ErrorCode.USER_NOT_FOUND, 'User not found');
+  }
+
+  static enrollmentKeyNotFound(): ApiError {
+    return new ApiError(HttpStatus.NOT_FOUND, ErrorCode.ENROLLMENT_KEY_NOT_FOUND, 'Enrollment key not found, expired or already used');
+  }
+
+  static unsupportedImage(message = 'Not a supported image: send JPEG, PNG or WebP'): ApiError {
+    return new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, ErrorCode.UNSUPPORTED_IMAGE, message);
+  }
+
+  static tooManyPixels(maxPixels: number): ApiError {
+    return new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, ErrorCode.IMAGE_TOO_MANY_PIXELS, `Image has more than ${maxPixels} pixels`);
+  }
+
+  static imageUnusable(message: string): ApiError {
+    return new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, ErrorCode.IMAGE_UNUSABLE, message);
+  }
+
+  static faceNotDetected(): ApiError {
+    return new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, ErrorCode.FACE_NOT_DETECTED, 'Face not detected in the image');
+  }
+
+  static databaseUnavailable(): ApiError {
+    return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.DATABASE_UNAVAILABLE, 'Database unavailable, retry later', undefined, { 'Retry-After': '5' });
+  }
+
+  static inferenceUnavailable(): ApiError {
+    return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.INFERENCE_UNAVAILABLE, 'Inference backend unavailable, retry later', undefined, { 'Retry-After': '5' });
+  }
+}
