@@ -7,6 +7,7 @@ import { Environment } from './environment.js';
 export class AppConfig {
   readonly port: number;
   readonly databaseUrl: string | undefined;
+  readonly databasePoolMax: number;
   readonly dataDir: string;
   readonly inferenceBackend: 'onnx' | 'triton';
   readonly tritonGrpcUrl: string;
@@ -23,6 +24,7 @@ export class AppConfig {
   constructor(env: Environment) {
     this.port = env.PORT;
     this.databaseUrl = env.DATABASE_URL;
+    this.databasePoolMax = env.DATABASE_POOL_MAX;
     this.dataDir = env.DATA_DIR;
     this.inferenceBackend = env.INFERENCE_BACKEND;
     this.tritonGrpcUrl = env.TRITON_GRPC_URL;

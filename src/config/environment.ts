@@ -15,6 +15,10 @@ export class Environment {
   @IsString()
   DATA_DIR = './data';
 
+  /** Connections per replica to an external PostgreSQL; ignored by the embedded one (single session). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  DATABASE_POOL_MAX = 10;
+
   @IsIn(['onnx', 'triton'])
   INFERENCE_BACKEND: 'onnx' | 'triton' = 'onnx';
 
@@ -50,7 +54,7 @@ export class Environment {
 }
 
 const ENVIRONMENT_KEYS: readonly (keyof Environment)[] = [
-  'PORT', 'DATABASE_URL', 'DATA_DIR', 'INFERENCE_BACKEND', 'TRITON_GRPC_URL', 'TRITON_TIMEOUT_MS', 'MODEL_REPOSITORY',
+  'PORT', 'DATABASE_URL', 'DATABASE_POOL_MAX', 'DATA_DIR', 'INFERENCE_BACKEND', 'TRITON_GRPC_URL', 'TRITON_TIMEOUT_MS', 'MODEL_REPOSITORY',
   'ORT_INTRA_OP_THREADS', 'MATCH_THRESHOLD', 'ENROLLMENT_TTL_SECONDS', 'MAX_UPLOAD_BYTES', 'API_KEYS', 'LOG_LEVEL',
 ];
 
