@@ -24,6 +24,7 @@ export const ErrorCode = {
   DATABASE_UNAVAILABLE: 503,
   INFERENCE_UNAVAILABLE: 504,
   OVERLOADED: 505,
+  NOT_READY: 506,
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -9,6 +9,7 @@ export class AppConfig {
   readonly databaseUrl: string | undefined;
   readonly databasePoolMax: number;
   readonly dataDir: string;
+  readonly hnswEfSearch: number;
   readonly inferenceBackend: 'onnx' | 'triton';
   readonly tritonGrpcUrl: string;
   readonly tritonTimeoutMs: number;
@@ -26,6 +27,7 @@ export class AppConfig {
     this.databaseUrl = env.DATABASE_URL;
     this.databasePoolMax = env.DATABASE_POOL_MAX;
     this.dataDir = env.DATA_DIR;
+    this.hnswEfSearch = env.HNSW_EF_SEARCH;
     this.inferenceBackend = env.INFERENCE_BACKEND;
     this.tritonGrpcUrl = env.TRITON_GRPC_URL;
     this.tritonTimeoutMs = env.TRITON_TIMEOUT_MS;

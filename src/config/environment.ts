@@ -28,6 +28,10 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(10) @Max(600_000)
   TRITON_TIMEOUT_MS = 5000;
 
+  /** HNSW candidate list size: recall against latency, chosen by `npm run bench:scale`. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  HNSW_EF_SEARCH = 100;
+
   @IsString()
   MODEL_REPOSITORY = './model_repository';
 
@@ -54,7 +58,7 @@ export class Environment {
 }
 
 const ENVIRONMENT_KEYS: readonly (keyof Environment)[] = [
-  'PORT', 'DATABASE_URL', 'DATABASE_POOL_MAX', 'DATA_DIR', 'INFERENCE_BACKEND', 'TRITON_GRPC_URL', 'TRITON_TIMEOUT_MS', 'MODEL_REPOSITORY',
+  'PORT', 'DATABASE_URL', 'DATABASE_POOL_MAX', 'DATA_DIR', 'INFERENCE_BACKEND', 'TRITON_GRPC_URL', 'TRITON_TIMEOUT_MS', 'HNSW_EF_SEARCH', 'MODEL_REPOSITORY',
   'ORT_INTRA_OP_THREADS', 'MATCH_THRESHOLD', 'ENROLLMENT_TTL_SECONDS', 'MAX_UPLOAD_BYTES', 'API_KEYS', 'LOG_LEVEL',
 ];
 

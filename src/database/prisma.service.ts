@@ -26,6 +26,8 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     if (config.databaseUrl === undefined) {
       const pglite = await startEmbeddedPostgres(config.dataDir);
       const applied = await applyMigrations(pgliteRunner(pglite), migrations);
+      // PGlite has a single session, so a session setting holds for every query.
+      await pglite.exec(`SET hnsw.ef_search = ${config.hnswEfSearch}`);
       logger.log(`Embedded PostgreSQL ready under ${path.resolve(config.dataDir)}; migrations applied: ${applied.length}`);
       const service = new PrismaService({ adapter: new PrismaPGlite(pglite) });
       service.closeEmbedded = () => pglite.close();
@@ -37,6 +39,8 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
       connectionString: config.databaseUrl,
       max: config.databasePoolMax,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      // Applied by PostgreSQL to every pooled session at connect time.
+      options: `-c hnsw.ef_search=${config.hnswEfSearch}`,
     });
     return new PrismaService({ adapter });
   }

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { fromVectorLiteral, toVectorLiteral } from '../common/embedding.js';
+import { PrismaService } from '../database/prisma.service.js';
+import type { DbClient } from '../database/db-client.js';
+
+export interface CachedFace<Metadata> {
+  embedding: Float32Array;
+  metadata: Metadata;
+  expiresAt: Date;
+}
+
+/** Every statement on vectors_cache: the face vectors of recent no-matches, waiting for add_user. */
+@Injectable()
+export class EnrollmentCacheRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async put(key: string, embedding: Float32Array, metadata: object, expiresAt: Date): Promise<void> {
+    await this.prisma.$executeRawUnsafe(
+      `INSERT INTO vectors_cache (key, embedding, metadata, expires_at) VALUES ($1, $2::vector, $3::jsonb, $4)`,
+      key,
+      toVectorLiteral(embedding),
+      JSON.stringify(metadata),
+      expiresAt,
+    );
+  }
+
+  /**
+   * Removes and returns the entry in one statement, so two concurrent takes of one key
+   * cannot both succeed. An expired entry is never returned, even before the purge runs.
+   */
+  async takeOnce<Metadata>(key: string, db: DbClient = this.prisma): Promise<CachedFace<Metadata> | null> {
+    const rows = await db.$queryRawUnsafe<{ embedding: string; metadata: Metadata; expires_at: Date }[]>(
+      `DELETE FROM vectors_cache WHERE key = $1 AND expires_at > now()
+       RETURNING embedding::text AS embedding, metadata, expires_at`,
+      key,
+    );
+    const row = rows[0];
+    return row ? { embedding: fromVectorLiteral(row.embedding), metadata: row.metadata, expiresAt: row.expires_at } : null;
+  }
+
+  /** Deletes every expired entry; returns how many went. */
+  purgeExpired(): Promise<number> {
+    return this.prisma.$executeRawUnsafe(`DELETE FROM vectors_cache WHERE expires_at <= now()`);
+  }
+
+  count(): Promise<number> {
+    return this.prisma.vectorsCache.count();
+  }
+}

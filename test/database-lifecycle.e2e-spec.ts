@@ -1,0 +1,91 @@
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { createServer } from 'node:net';
+import request from 'supertest';
+import { FacesRepository } from '../src/users/faces.repository.js';
+import { UsersRepository } from '../src/users/users.repository.js';
+import { sampleFace, startTestApp } from './support/test-app.js';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('embedded database durability', () => {
+  it('keeps every user and face across a restart on the same DATA_DIR', async () => {
+    const first = await startTestApp();
+    const user = await first.app.get(UsersRepository).create({ name: 'Durable', birthdate: new Date('1970-05-06'), email: 'd@example.com' });
+    await first.app.get(FacesRepository).insert(user.id, sampleFace(42));
+    await first.close({ keepData: true });
+
+    const second = await startTestApp({ DATA_DIR: first.dataDir });
+    try {
+      const response = await request(second.http).get(`/api/v1/users/${user.id}`).expect(200);
+      expect(response.body).toMatchObject({ name: 'Durable', email: 'd@example.com', faces: 1 });
+      const nearest = await second.app.get(FacesRepository).findNearest(sampleFace(42).embedding, 1);
+      expect(nearest[0].user.id).toBe(user.id);
+    } finally {
+      await second.close();
+    }
+  }, 60_000);
+});
+
+describe('external PostgreSQL through adapter-pg (PGlite served over the wire)', () => {
+  let server: PGLiteSocketServer;
+  let db: PGlite;
+  let port: number;
+
+  beforeAll(async () => {
+    db = await PGlite.create({ extensions: { vector } });
+    port = await freePort();
+    server = new PGLiteSocketServer({ db, port, host: '127.0.0.1' });
+    await server.start();
+  });
+  afterAll(async () => {
+    await server.stop().catch(() => undefined);
+    await db.close();
+  });
+
+  it('migrates, serves, goes 503 while the database is down, and recovers without a restart', async () => {
+    // pglite-socket shares one session across connections: one pooled connection keeps it honest.
+    const t = await startTestApp({ DATABASE_URL: `postgresql://postgres@127.0.0.1:${port}/postgres`, DATABASE_POOL_MAX: '1' });
+    try {
+      const migrations = await db.query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations');
+      expect(migrations.rows.map((row) => row.migration_name)).toContain('20261128000000_init');
+
+      const user = await t.app.get(UsersRepository).create({ name: 'Remote', birthdate: new Date('1999-12-31'), email: null });
+      await t.app.get(FacesRepository).insert(user.id, sampleFace(7));
+      await request(t.http).get(`/api/v1/users/${user.id}`).expect(200);
+      await request(t.http).get('/health/ready').expect(200);
+
+      await server.stop();
+      const down = await request(t.http).get('/health/ready').expect(503);
+      expect(down.body).toMatchObject({ status: 'error', details: { database: { status: 'down' } } });
+      const api = await request(t.http).get(`/api/v1/users/${user.id}`).expect(503);
+      expect(api.body).toMatchObject({ status: 'error', error_code: 503 });
+      expect(api.headers['retry-after']).toBeDefined();
+      await request(t.http).get('/health/live').expect(200);
+
+      server = new PGLiteSocketServer({ db, port, host: '127.0.0.1' });
+      await server.start();
+      await waitFor(async () => (await request(t.http).get('/health/ready')).status === 200);
+      await request(t.http).get(`/api/v1/users/${user.id}`).expect(200);
+    } finally {
+      await t.close();
+    }
+  }, 90_000);
+});
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error('condition not met in time');
+}

@@ -1,0 +1,56 @@
+import { EnrollmentCacheExpiryJob } from '../src/cache/enrollment-cache-expiry.job.js';
+import { EnrollmentCacheRepository } from '../src/cache/enrollment-cache.repository.js';
+import { EnrollmentCacheService } from '../src/cache/enrollment-cache.service.js';
+import { randomUnitVector, startTestApp, TestApp } from './support/test-app.js';
+
+describe('enrollment cache', () => {
+  let t: TestApp;
+  let cache: EnrollmentCacheService;
+  let repository: EnrollmentCacheRepository;
+
+  beforeAll(async () => {
+    t = await startTestApp({ ENROLLMENT_TTL_SECONDS: '60' });
+    cache = t.app.get(EnrollmentCacheService);
+    repository = t.app.get(EnrollmentCacheRepository);
+  });
+  afterAll(() => t.close());
+
+  it('issues an unguessable key that expires after the configured TTL', async () => {
+    const before = Date.now();
+    const key = await cache.issue(randomUnitVector(1), { quality: 0.8 });
+    expect(key.reqId).toMatch(/^[A-Za-z0-9_-]{22}$/); // 128 bits, base64url
+    expect(key.expiresAt.getTime() - before).toBeGreaterThanOrEqual(59_000);
+    expect(key.expiresAt.getTime() - before).toBeLessThanOrEqual(61_000);
+    const taken = await cache.take<{ quality: number }>(key.reqId);
+    expect(taken?.metadata).toEqual({ quality: 0.8 });
+    expect(Array.from(taken!.embedding.slice(0, 4))).toEqual(Array.from(randomUnitVector(1).slice(0, 4)).map((v) => expect.closeTo(v, 6)));
+  });
+
+  it('lets a key be taken once, even by concurrent takers', async () => {
+    const key = await cache.issue(randomUnitVector(2), {});
+    const results = await Promise.all(Array.from({ length: 12 }, () => cache.take(key.reqId)));
+    expect(results.filter((result) => result !== null)).toHaveLength(1);
+    expect(await cache.take(key.reqId)).toBeNull();
+  });
+
+  it('refuses an expired key before the purge has removed it', async () => {
+    await repository.put('expired-key', randomUnitVector(3), {}, new Date(Date.now() - 1000));
+    expect(await cache.take('expired-key')).toBeNull();
+    expect(await repository.count()).toBeGreaterThanOrEqual(1);
+  });
+
+  it('purges expired vectors and keeps live ones', async () => {
+    await repository.put('expired-2', randomUnitVector(4), {}, new Date(Date.now() - 5000));
+    const live = await cache.issue(randomUnitVector(5), {});
+    const purged = await t.app.get(EnrollmentCacheExpiryJob).purgeExpired();
+    expect(purged).toBeGreaterThanOrEqual(2);
+    expect(await cache.take('expired-2')).toBeNull();
+    expect(await cache.take(live.reqId)).not.toBeNull();
+  });
+
+  it('registers the purge as a scheduled job every minute', async () => {
+    const { SchedulerRegistry } = await import('@nestjs/schedule');
+    const registry = t.app.get(SchedulerRegistry);
+    expect(registry.getIntervals()).toContain('enrollment-cache-expiry');
+  });
+});

@@ -1,0 +1,66 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { App } from 'supertest/types.js';
+import { AppModule } from '../../src/app.module.js';
+import { configureApp } from '../../src/app.setup.js';
+
+export interface TestApp {
+  app: INestApplication;
+  http: App;
+  dataDir: string;
+  close(options?: { keepData?: boolean }): Promise<void>;
+}
+
+/**
+ * The real app (real modules, embedded PostgreSQL, real models) on a fresh data dir,
+ * configured exactly as main.ts does, minus the listening port.
+ */
+export async function startTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+  const dataDir = env.DATA_DIR ?? (await mkdtemp(path.join(tmpdir(), 'face-matrix-test-')));
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot({ LOG_LEVEL: 'error', ...env, DATA_DIR: dataDir })],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  configureApp(app);
+  await app.init();
+  return {
+    app,
+    http: app.getHttpServer() as App,
+    dataDir,
+    close: async (options) => {
+      await app.close();
+      if (!options?.keepData && env.DATA_DIR === undefined) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A unit vector of the embedding size, with a seeded generator so failures reproduce. */
+export function randomUnitVector(seed: number, dimension = 512): Float32Array {
+  let state = seed >>> 0 || 1;
+  const next = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return ((state >>> 0) / 0xffffffff) * 2 - 1;
+  };
+  const vector = new Float32Array(dimension);
+  let norm = 0;
+  for (let i = 0; i < dimension; i++) {
+    vector[i] = next();
+    norm += vector[i] * vector[i];
+  }
+  norm = Math.sqrt(norm);
+  for (let i = 0; i < dimension; i++) vector[i] /= norm;
+  return vector;
+}
+
+export const sampleFace = (seed: number) => ({
+  embedding: randomUnitVector(seed),
+  detectionScore: 0.99,
+  box: { x: 10, y: 20, width: 90, height: 110 },
+  quality: 0.9,
+});

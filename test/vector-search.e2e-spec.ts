@@ -1,0 +1,46 @@
+import { FacesRepository } from '../src/users/faces.repository.js';
+import { UsersRepository } from '../src/users/users.repository.js';
+import { randomUnitVector, sampleFace, startTestApp, TestApp } from './support/test-app.js';
+
+describe('k-NN search on pgvector', () => {
+  let t: TestApp;
+  let faces: FacesRepository;
+  let target: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    const users = t.app.get(UsersRepository);
+    faces = t.app.get(FacesRepository);
+    // Enough rows that the planner prefers the index over a sequential scan on its own.
+    for (let i = 0; i < 40; i++) {
+      const user = await users.create({ name: `Person ${i}`, birthdate: new Date('1980-01-01'), email: null });
+      for (let j = 0; j < 25; j++) await faces.insert(user.id, sampleFace(1000 + i * 25 + j));
+      if (i === 17) target = user.id;
+    }
+  }, 120_000);
+  afterAll(() => t.close());
+
+  it('finds the user whose face is nearest, with cosine similarity', async () => {
+    const probe = randomUnitVector(1000 + 17 * 25 + 3);
+    const nearest = await faces.findNearest(probe, 5);
+    expect(nearest[0].user.id).toBe(target);
+    expect(nearest[0].similarity).toBeCloseTo(1, 4);
+    expect(nearest[1].similarity).toBeLessThan(0.5);
+    for (let i = 1; i < nearest.length; i++) expect(nearest[i].similarity).toBeLessThanOrEqual(nearest[i - 1].similarity);
+  });
+
+  it('serves the k-NN query from the HNSW index', async () => {
+    const plan = await faces.explainNearest(randomUnitVector(7), 5);
+    expect(plan).toMatch(/Index Scan using faces_embedding_hnsw_idx/);
+  });
+
+  it('scores one user against a probe for 1:1 checks', async () => {
+    const probe = randomUnitVector(1000 + 17 * 25 + 3);
+    expect(await faces.bestSimilarityForUser(target, probe)).toBeCloseTo(1, 4);
+    expect(await faces.bestSimilarityForUser('00000000-0000-4000-8000-000000000000', probe)).toBeNull();
+  });
+
+  it('refuses a vector of the wrong dimension before it reaches SQL', async () => {
+    await expect(faces.findNearest(new Float32Array(128), 1)).rejects.toThrow(/expected 512/);
+  });
+});
