@@ -1,0 +1,191 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import sharp from 'sharp';
+import { ApiError } from '../common/api-error.js';
+import { EMBEDDING_DIMENSION } from '../common/embedding.js';
+import { InferenceBackend } from '../inference/inference-backend.js';
+import { FACE_MODELS } from '../inference/model-repository.js';
+import { alignFace, ALIGNED_FACE_SIZE } from './alignment.js';
+import { decodeLandmarks, fivePointsFrom68, LANDMARK_INPUT_SIZE, landmarkCropFor, landmarkInput, Point } from './detection/landmarks.js';
+import { Box, Candidate, decodeDetections, DETECTOR_INPUT } from './detection/ultraface.js';
+import { faceQuality, laplacianVariance } from './face-quality.js';
+import { decodeImage, DecodedImage } from './image-decoding.js';
+import { cropResize, mirror, RgbImage, toGrey, toPlanarTensor } from './rgb-image.js';
+
+export interface DetectedFace {
+  /** Integer pixels of the upright (EXIF-rotated) original image. */
+  readonly box: { x: number; y: number; width: number; height: number };
+  readonly score: number;
+  /** Left eye, right eye, nose tip, left and right mouth corner, in original-image pixels. */
+  readonly landmarks: [number, number][];
+  readonly quality: number;
+  readonly faceSizePx: number;
+}
+
+/** Milliseconds per stage, for Server-Timing and benchmarks (a type alias, so it fits Record<string, number>). */
+export type StageTimings = {
+  decode: number;
+  detect: number;
+  align: number;
+  embed: number;
+};
+
+export interface DetectionResult {
+  readonly width: number;
+  readonly height: number;
+  readonly faces: DetectedFace[];
+  readonly timings: StageTimings;
+}
+
+export interface EmbeddedFace {
+  readonly facesDetected: number;
+  readonly face: DetectedFace;
+  /** L2-normalised, EMBEDDING_DIMENSION long. Biometric data: never log it. */
+  readonly embedding: Float32Array;
+  readonly timings: StageTimings;
+}
+
+export interface FacePipelineOptions {
+  /** Average the embeddings of the face and its mirror image (measured by bench:accuracy). */
+  readonly flipAugmentation: boolean;
+  /** Channel order fed to the embedder; MobileFaceNet here was trained on BGR. */
+  readonly embedderBgr: boolean;
+  /** Detections kept per image, best scores first; bounds the cost of a crowd photo. */
+  readonly maxFaces: number;
+}
+
+export const DEFAULT_FACE_PIPELINE_OPTIONS: FacePipelineOptions = { flipAugmentation: true, embedderBgr: true, maxFaces: 50 };
+export const FACE_PIPELINE_OPTIONS = Symbol('FACE_PIPELINE_OPTIONS');
+
+interface FoundFace {
+  readonly face: DetectedFace;
+  readonly aligned: RgbImage;
+}
+
+/** Image bytes in, faces and embeddings out: decode -> detect -> landmarks -> align -> embed. */
+@Injectable()
+export class FacePipeline {
+  private readonly options: FacePipelineOptions;
+
+  constructor(
+    private readonly backend: InferenceBackend,
+    @Optional() @Inject(FACE_PIPELINE_OPTIONS) options?: Partial<FacePipelineOptions>,
+  ) {
+    this.options = { ...DEFAULT_FACE_PIPELINE_OPTIONS, ...options };
+  }
+
+  async detect(image: Buffer): Promise<DetectionResult> {
+    const timings: StageTimings = { decode: 0, detect: 0, align: 0, embed: 0 };
+    const decoded = await timed(timings, 'decode', () => decodeImage(image));
+    const found = await this.findFaces(decoded, timings);
+    return { width: decoded.originalWidth, height: decoded.originalHeight, faces: found.map((f) => f.face), timings };
+  }
+
+  /** The face a recognition request is about: the largest one. Throws 601 when there is none. */
+  async embedLargestFace(image: Buffer): Promise<EmbeddedFace> {
+    const { facesDetected, face, aligned, timings } = await this.alignLargestFace(image);
+    const embedding = await timed(timings, 'embed', () => this.embedAligned(aligned));
+    return { facesDetected, face, embedding, timings };
+  }
+
+  /** The largest face, aligned to the embedder's 112x112 template; embedLargestFace minus the embedding. */
+  async alignLargestFace(image: Buffer): Promise<{ facesDetected: number; face: DetectedFace; aligned: RgbImage; timings: StageTimings }> {
+    const timings: StageTimings = { decode: 0, detect: 0, align: 0, embed: 0 };
+    const decoded = await timed(timings, 'decode', () => decodeImage(image));
+    const found = await this.findFaces(decoded, timings);
+    if (found.length === 0) throw ApiError.faceNotDetected();
+    const area = (f: FoundFace) => f.face.box.width * f.face.box.height;
+    const largest = found.reduce((best, f) => (area(f) > area(best) ? f : best));
+    return { facesDetected: found.length, face: largest.face, aligned: largest.aligned, timings };
+  }
+
+  /**
+   * The L2-normalised embedding of an aligned 112x112 face. With flip augmentation it is the mean of
+   * the unit embeddings of the face and its mirror image, normalised again.
+   */
+  async embedAligned(aligned: RgbImage): Promise<Float32Array> {
+    const views = this.options.flipAugmentation ? [aligned, mirror(aligned)] : [aligned];
+    const sum = new Float32Array(EMBEDDING_DIMENSION);
+    for (const view of views) {
+      const data = toPlanarTensor(view, this.options.embedderBgr);
+      const outputs = await this.backend.infer(FACE_MODELS.embedder, {
+        input: { data, dims: [1, 3, ALIGNED_FACE_SIZE, ALIGNED_FACE_SIZE] },
+      });
+      const vector = outputs.output.data;
+      if (vector.length !== EMBEDDING_DIMENSION) throw new Error(`Embedder returned ${vector.length} values, expected ${EMBEDDING_DIMENSION}`);
+      const unit = l2Normalise(vector);
+      for (let i = 0; i < EMBEDDING_DIMENSION; i++) sum[i] += unit[i];
+    }
+    return l2Normalise(sum);
+  }
+
+  private async findFaces(decoded: DecodedImage, timings: StageTimings): Promise<FoundFace[]> {
+    const candidates = await timed(timings, 'detect', () => this.runDetector(decoded.image));
+    const found: FoundFace[] = [];
+    for (const candidate of candidates.slice(0, this.options.maxFaces)) {
+      const landmarks = await timed(timings, 'detect', () => this.locateLandmarks(decoded.image, candidate.box));
+      const aligned = await timed(timings, 'align', async () => alignFace(decoded.image, landmarks));
+      found.push({ face: this.describe(decoded, candidate, landmarks, aligned), aligned });
+    }
+    return found;
+  }
+
+  private async runDetector(image: RgbImage): Promise<Candidate[]> {
+    // libvips resizes far faster than a JS loop; the detector was trained on a plain stretch to 320x240.
+    const input = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+      .resize(DETECTOR_INPUT.width, DETECTOR_INPUT.height, { fit: 'fill', kernel: 'linear' })
+      .raw()
+      .toBuffer();
+    const outputs = await this.backend.infer(FACE_MODELS.detector, {
+      input: {
+        data: toPlanarTensor({ data: input, width: DETECTOR_INPUT.width, height: DETECTOR_INPUT.height }, false),
+        dims: [1, 3, DETECTOR_INPUT.height, DETECTOR_INPUT.width],
+      },
+    });
+    return decodeDetections(outputs.scores.data, outputs.boxes.data, { x: 0, y: 0, width: image.width, height: image.height });
+  }
+
+  private async locateLandmarks(image: RgbImage, box: Box): Promise<Point[]> {
+    const crop = landmarkCropFor(box, image.width, image.height);
+    const grey = toGrey(cropResize(image, crop, LANDMARK_INPUT_SIZE, LANDMARK_INPUT_SIZE));
+    const outputs = await this.backend.infer(FACE_MODELS.landmarks, {
+      input: { data: landmarkInput(grey), dims: [1, 1, LANDMARK_INPUT_SIZE, LANDMARK_INPUT_SIZE] },
+    });
+    return fivePointsFrom68(decodeLandmarks(outputs.output.data, crop));
+  }
+
+  private describe(decoded: DecodedImage, candidate: Candidate, landmarks: Point[], aligned: RgbImage): DetectedFace {
+    const { scale, originalWidth, originalHeight } = decoded;
+    const x = clampInt(candidate.box.x * scale, 0, originalWidth - 1);
+    const y = clampInt(candidate.box.y * scale, 0, originalHeight - 1);
+    const box = {
+      x,
+      y,
+      width: clampInt((candidate.box.x + candidate.box.width) * scale, x + 1, originalWidth) - x,
+      height: clampInt((candidate.box.y + candidate.box.height) * scale, y + 1, originalHeight) - y,
+    };
+    const faceSizePx = Math.round(Math.max(candidate.box.width, candidate.box.height) * scale);
+    const original = landmarks.map(([px, py]) => [round2((px + 0.5) * scale - 0.5), round2((py + 0.5) * scale - 0.5)] as [number, number]);
+    const sharpness = laplacianVariance(toGrey(aligned), aligned.width, aligned.height);
+    const quality = faceQuality({ detectionScore: candidate.score, faceSizePx, sharpness, landmarks });
+    return { box, score: round2(candidate.score, 4), landmarks: original, quality, faceSizePx };
+  }
+}
+
+async function timed<T>(timings: StageTimings, stage: keyof StageTimings, work: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    return await work();
+  } finally {
+    timings[stage] += performance.now() - start;
+  }
+}
+
+function l2Normalise(vector: Float32Array): Float32Array {
+  let norm = 0;
+  for (const value of vector) norm += value * value;
+  norm = Math.sqrt(norm) || 1;
+  return vector.map((value) => value / norm);
+}
+
+const clampInt = (value: number, min: number, max: number) => Math.min(max, Math.max(min, Math.round(value)));
+const round2 = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;

@@ -1,0 +1,8 @@
+import { AppConfig } from '../config/app-config.js';
+
+/** Cosine similarity for a match with face_embedder (MobileFaceNet 512-D + flip), chosen by `npm run bench:accuracy`. */
+export const DEFAULT_MATCH_THRESHOLD = 0.5;
+
+export function matchThreshold(config: Pick<AppConfig, 'matchThresholdOverride'>): number {
+  return config.matchThresholdOverride ?? DEFAULT_MATCH_THRESHOLD;
+}

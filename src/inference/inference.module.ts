@@ -1,0 +1,34 @@
+import { Logger, Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { InferenceBackend } from './inference-backend.js';
+import { OnnxRuntimeBackend } from './onnx-runtime.backend.js';
+
+/** The one place that picks the backend (INFERENCE_BACKEND); everything else sees InferenceBackend. */
+async function createInferenceBackend(config: AppConfig): Promise<InferenceBackend> {
+  const logger = new Logger('InferenceModule');
+  switch (config.inferenceBackend) {
+    case 'onnx': {
+      // Loads every session now, so a missing model stops the start with a clear message.
+      const backend = await OnnxRuntimeBackend.create(config);
+      logger.log(`ONNX Runtime backend ready (${config.ortIntraOpThreads} intra-op thread(s)) from ${config.modelRepository}`);
+      return backend;
+    }
+    case 'triton': {
+      const { TritonBackend } = await import('./triton/triton.backend.js');
+      logger.log(`Triton backend at ${config.tritonGrpcUrl}`);
+      return TritonBackend.fromConfig(config);
+    }
+    default:
+      throw new Error(`INFERENCE_BACKEND "${String(config.inferenceBackend)}" is not available`);
+  }
+}
+
+/**
+ * Provides the InferenceBackend chosen by INFERENCE_BACKEND, created once per app. The face pipeline
+ * on top of it lives in faces/face-pipeline.module.ts. AppConfig comes from the global ConfigModule.
+ */
+@Module({
+  providers: [{ provide: InferenceBackend, useFactory: createInferenceBackend, inject: [AppConfig] }],
+  exports: [InferenceBackend],
+})
+export class InferenceModule {}

@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import * as ort from 'onnxruntime-node';
+import { AppConfig } from '../config/app-config.js';
+import { InferenceBackend, InferenceUnavailableError, ModelStatus, TensorMap } from './inference-backend.js';
+import { FACE_MODELS, ModelConfig, modelPaths, readModelConfig } from './model-repository.js';
+
+interface LoadedModel {
+  readonly config: ModelConfig;
+  readonly session: ort.InferenceSession;
+}
+
+/**
+ * Runs the model repository in process with ONNX Runtime. Sessions are created once, before the
+ * app accepts traffic (see `create`), so a missing or broken model stops the start instead of
+ * failing the first request.
+ */
+@Injectable()
+export class OnnxRuntimeBackend extends InferenceBackend implements OnModuleDestroy {
+  readonly kind = 'onnx' as const;
+  private readonly logger = new Logger(OnnxRuntimeBackend.name);
+
+  private constructor(private readonly models: ReadonlyMap<string, LoadedModel>) {
+    super();
+  }
+
+  static async create(
+    config: Pick<AppConfig, 'modelRepository' | 'ortIntraOpThreads'>,
+    modelNames: readonly string[] = Object.values(FACE_MODELS),
+  ): Promise<OnnxRuntimeBackend> {
+    const options: ort.InferenceSession.SessionOptions = {
+      intraOpNumThreads: config.ortIntraOpThreads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      // On a small shared machine spinning threads steal the core from the other requests.
+      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+    };
+    const models = new Map<string, LoadedModel>();
+    for (const name of modelNames) {
+      const modelConfig = readModelConfig(config.modelRepository, name);
+      const { onnx } = modelPaths(config.modelRepository, name);
+      if (!existsSync(onnx)) {
+        throw new Error(`Model file for "${name}" is missing from ${config.modelRepository}: run \`npm run models:build\``);
+      }
+      const session = await ort.InferenceSession.create(onnx, options);
+      checkSessionMatchesConfig(session, modelConfig);
+      models.set(name, { config: modelConfig, session });
+    }
+    return new OnnxRuntimeBackend(models);
+  }
+
+  modelConfig(model: string): ModelConfig {
+    return this.loaded(model).config;
+  }
+
+  async infer(model: string, inputs: TensorMap): Promise<TensorMap> {
+    const { session } = this.loaded(model);
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const [name, tensor] of Object.entries(inputs)) {
+      feeds[name] = new ort.Tensor('float32', tensor.data, [...tensor.dims]);
+    }
+    let results: ort.InferenceSession.OnnxValueMapType;
+    try {
+      results = await session.run(feeds);
+    } catch (error) {
+      // Shape errors are programming errors, but the caller sees them as an unusable backend
+      // rather than a crash; the message names the model, never tensor contents.
+      this.logger.error(`ONNX Runtime failed on ${model}: ${(error as Error).message}`);
+      throw new InferenceUnavailableError(`ONNX Runtime failed on ${model}`, { cause: error });
+    }
+    const outputs: TensorMap = {};
+    for (const name of session.outputNames) {
+      const tensor = results[name] as ort.Tensor;
+      outputs[name] = { data: tensor.data as Float32Array, dims: tensor.dims };
+    }
+    return outputs;
+  }
+
+  async status(): Promise<ModelStatus[]> {
+    return [...this.models.keys()].map((model) => ({ model, ready: true }));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.models.values()].map((model) => model.session.release()));
+  }
+
+  private loaded(model: string): LoadedModel {
+    const loaded = this.models.get(model);
+    if (!loaded) throw new Error(`Unknown model "${model}"; loaded: ${[...this.models.keys()].join(', ')}`);
+    return loaded;
+  }
+}
+
+/** A config.pbtxt that disagrees with its graph would only fail under Triton; catch it here too. */
+export function checkSessionMatchesConfig(session: ort.InferenceSession, config: ModelConfig): void {
+  const describe = (names: readonly string[], metadata: readonly ort.InferenceSession.ValueMetadata[]) =>
+    names.map((name, index) => {
+      const meta = metadata[index];
+      return { name, dims: meta.isTensor ? meta.shape.map((dim) => (typeof dim === 'number' ? dim : -1)) : [] };
+    });
+  const actual = {
+    inputs: describe(session.inputNames, session.inputMetadata),
+    outputs: describe(session.outputNames, session.outputMetadata),
+  };
+  const batchPrefix = config.maxBatchSize > 0 ? [-1] : [];
+  const expected = {
+    inputs: config.inputs.map((tensor) => ({ name: tensor.name, dims: [...batchPrefix, ...tensor.dims] })),
+    outputs: config.outputs.map((tensor) => ({ name: tensor.name, dims: [...batchPrefix, ...tensor.dims] })),
+  };
+  const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+  const text = (value: typeof actual) =>
+    JSON.stringify({ inputs: [...value.inputs].sort(byName), outputs: [...value.outputs].sort(byName) });
+  if (text(actual) !== text(expected)) {
+    throw new Error(`Model "${config.name}": config.pbtxt ${text(expected)} does not match the ONNX graph ${text(actual)}`);
+  }
+}
