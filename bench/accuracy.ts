@@ -1,0 +1,177 @@
+// `npm run bench:accuracy`: accuracy, detection rate and per-face timing of the face pipeline on
+// LFW (View-1 dev split) and the shared photos, next to the old system's figures.
+// Constructs the backend and pipeline by hand (no Nest). Embeddings are cached under .model-cache/bench/.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ApiError } from '../src/common/api-error.js';
+import { EMBEDDING_DIMENSION } from '../src/common/embedding.js';
+import { FacePipeline } from '../src/faces/face-pipeline.js';
+import { DEFAULT_MATCH_THRESHOLD } from '../src/faces/match-threshold.js';
+import { mirror } from '../src/faces/rgb-image.js';
+import { OnnxRuntimeBackend } from '../src/inference/onnx-runtime.backend.js';
+import { loadEmbeddingCache, saveEmbeddingCache } from './lib/embedding-cache.js';
+import { Embeddings, listPeople, oneToNScores, pairAccuracy, pairSimilarities, readPairs } from './lib/lfw.js';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const dataRoot = resolve(repoRoot, '../shared/data');
+const lfwDir = join(dataRoot, 'lfw-dev');
+const cacheDir = join(repoRoot, '.model-cache', 'bench');
+const OLD_SYSTEM = { frr: 0.0643, far: 0.0419 };
+const SWEEP = Array.from({ length: 21 }, (_, i) => Math.round((0.3 + i * 0.02) * 100) / 100);
+
+const pct = (value: number) => `${(value * 100).toFixed(2)}%`;
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+/** Cache key: any change to the pipeline's code or models invalidates cached embeddings. */
+function pipelineFingerprint(): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir).sort()) {
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (entry.endsWith('.ts') && !entry.endsWith('.spec.ts')) hash.update(readFileSync(path));
+    }
+  };
+  walk(join(repoRoot, 'src/faces'));
+  for (const model of ['face_detector', 'face_landmarks', 'face_embedder']) {
+    hash.update(readFileSync(join(repoRoot, 'model_repository', model, 'manifest.json')));
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+const backend = await OnnxRuntimeBackend.create({ modelRepository: join(repoRoot, 'model_repository'), ortIntraOpThreads: 1 });
+const bgr = new FacePipeline(backend, { flipAugmentation: false, embedderBgr: true });
+const rgb = new FacePipeline(backend, { flipAugmentation: false, embedderBgr: false });
+const shipped = new FacePipeline(backend);
+
+/** Per image: the embedding of the face and of its mirror image (BGR), plus RGB on request. */
+async function embedAll(ids: string[], withRgb: ReadonlySet<string>) {
+  const tag = pipelineFingerprint();
+  const paths = { plain: `bgr-plain-${tag}`, mirrored: `bgr-mirror-${tag}`, rgb: `rgb-plain-${tag}` };
+  const caches = Object.fromEntries(
+    Object.entries(paths).map(([key, name]) => [key, loadEmbeddingCache(join(cacheDir, `${name}.bin`))]),
+  ) as Record<keyof typeof paths, Map<string, Float32Array | null>>;
+  const save = () => {
+    for (const key of Object.keys(paths) as (keyof typeof paths)[]) {
+      saveEmbeddingCache(join(cacheDir, `${paths[key]}.bin`), caches[key], EMBEDDING_DIMENSION);
+    }
+  };
+  const todo = ids.filter((id) => !caches.plain.has(id) || (withRgb.has(id) && !caches.rgb.has(id)));
+  log(`embedding ${todo.length} of ${ids.length} LFW images (cache ${tag})`);
+  let done = 0;
+  for (const id of todo) {
+    try {
+      const { aligned } = await bgr.alignLargestFace(readFileSync(join(lfwDir, 'images', `${id}.jpg`)));
+      caches.plain.set(id, await bgr.embedAligned(aligned));
+      caches.mirrored.set(id, await bgr.embedAligned(mirror(aligned)));
+      if (withRgb.has(id)) caches.rgb.set(id, await rgb.embedAligned(aligned));
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      for (const cache of Object.values(caches)) cache.set(id, null);
+    }
+    if (++done % 500 === 0) {
+      log(`  ${done}/${todo.length}`);
+      save();
+    }
+  }
+  if (todo.length > 0) save();
+  const flipped = new Map<string, Float32Array | null>();
+  for (const [id, plain] of caches.plain) {
+    const other = caches.mirrored.get(id);
+    if (!plain || !other) {
+      flipped.set(id, null);
+      continue;
+    }
+    const sum = plain.map((value, i) => value + other[i]);
+    const norm = Math.hypot(...sum);
+    flipped.set(id, sum.map((value) => value / norm));
+  }
+  return { plain: caches.plain, flipped, rgb: caches.rgb };
+}
+
+function printPairs(label: string, pairsPath: string, embeddings: Embeddings) {
+  const scored = pairSimilarities(readPairs(pairsPath), embeddings);
+  const best = SWEEP.concat([DEFAULT_MATCH_THRESHOLD]).reduce((a, t) => (pairAccuracy(scored, t) > pairAccuracy(scored, a) ? t : a));
+  console.log(
+    `  ${label.padEnd(22)} at shipped ${DEFAULT_MATCH_THRESHOLD}: ${pct(pairAccuracy(scored, DEFAULT_MATCH_THRESHOLD))}` +
+      `   best in sweep: ${pct(pairAccuracy(scored, best))} at ${best}`,
+  );
+}
+
+function printOneToN(label: string, people: Map<string, string[]>, embeddings: Embeddings) {
+  const scores = oneToNScores(people, embeddings);
+  const rank1Errors = scores.genuine.filter((g) => !g.correctPerson).length / scores.genuine.length;
+  console.log(`\n1:N, ${label}: ${scores.genuine.length} genuine probes, ${scores.impostor.length} impostor probes; rank-1 errors ${pct(rank1Errors)}`);
+  console.log('  threshold     FRR      FAR');
+  for (const t of SWEEP) {
+    const mark = t === DEFAULT_MATCH_THRESHOLD ? '  <- shipped' : '';
+    console.log(`  ${t.toFixed(2).padStart(9)} ${pct(scores.frr(t)).padStart(8)} ${pct(scores.far(t)).padStart(8)}${mark}`);
+  }
+  const t = DEFAULT_MATCH_THRESHOLD;
+  console.log(`  shipped ${t}: FRR ${pct(scores.frr(t))}, FAR ${pct(scores.far(t))} (old system: FRR ${pct(OLD_SYSTEM.frr)}, FAR ${pct(OLD_SYSTEM.far)})`);
+}
+
+async function detectionRate(label: string, files: string[]) {
+  let withFace = 0;
+  let faces = 0;
+  const misses: string[] = [];
+  for (const file of files) {
+    try {
+      const result = await shipped.detect(readFileSync(file));
+      faces += result.faces.length;
+      if (result.faces.length > 0) withFace++;
+      else misses.push(file.replace(`${dataRoot}/`, ''));
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      misses.push(`${file.replace(`${dataRoot}/`, '')} (${error.message})`);
+    }
+  }
+  console.log(`  ${label.padEnd(28)} ${withFace}/${files.length} images with a face (${pct(withFace / files.length)}), ${faces} faces`);
+  for (const miss of misses.slice(0, 10)) console.log(`      no face: ${miss}`);
+}
+
+const listFiles = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? listFiles(join(dir, entry.name)) : /\.(jpe?g|png|webp)$/i.test(entry.name) ? [join(dir, entry.name)] : [],
+  );
+
+async function printTiming(files: string[]) {
+  const rows: { decode: number; detect: number; align: number; embed: number }[] = [];
+  for (const file of files) rows.push((await shipped.embedLargestFace(readFileSync(file))).timings);
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const stages = ['decode', 'detect', 'align', 'embed'] as const;
+  const medians = Object.fromEntries(stages.map((s) => [s, median(rows.map((r) => r[s]))])) as Record<(typeof stages)[number], number>;
+  const perFace = median(rows.map((r) => r.detect + r.align + r.embed));
+  console.log(`\nPer face, one core (ORT 1 intra-op thread), median of ${rows.length} LFW 250x250 images, shipped pipeline (flip on):`);
+  console.log(`  ${stages.map((s) => `${s} ${medians[s].toFixed(1)} ms`).join(', ')}; detect+align+embed ${perFace.toFixed(1)} ms (target <= 30 ms)`);
+}
+
+const samplesDir = join(repoRoot, 'node_modules/@vladmandic/face-api/demo');
+console.log(`Face Matrix accuracy bench; shipped threshold ${DEFAULT_MATCH_THRESHOLD}\n`);
+if (!existsSync(lfwDir)) {
+  console.log(`Skipping LFW: ${lfwDir} not found (the shared data directory sits beside the checkout).`);
+} else {
+  const people = listPeople(join(lfwDir, 'images'));
+  const pairsPath = join(lfwDir, 'pairsDevTrain.txt');
+  const pairIds = new Set(readPairs(pairsPath).flatMap((pair) => [pair.a, pair.b]));
+  const allIds = [...people.values()].flat();
+  const embeddings = await embedAll(allIds, pairIds);
+  const detected = allIds.filter((id) => embeddings.plain.get(id) != null).length;
+  console.log(`LFW dev: ${people.size} people, ${allIds.length} images; face found in ${detected} (${pct(detected / allIds.length)})\n`);
+  console.log('View-1 pairsDevTrain (1,100 matched + 1,100 mismatched), cosine similarity:');
+  printPairs('BGR', pairsPath, embeddings.plain);
+  printPairs('RGB', pairsPath, embeddings.rgb);
+  printPairs('BGR + flip (shipped)', pairsPath, embeddings.flipped);
+  printOneToN('BGR, no flip', people, embeddings.plain);
+  printOneToN('BGR + flip (shipped)', people, embeddings.flipped);
+  await printTiming(allIds.slice(0, 60).map((id) => join(lfwDir, 'images', `${id}.jpg`)));
+}
+console.log('\nDetection rate:');
+if (existsSync(join(dataRoot, 'photos'))) await detectionRate('shared photos', listFiles(join(dataRoot, 'photos')));
+else console.log(`  skipping shared photos: ${join(dataRoot, 'photos')} not found`);
+for (const file of listFiles(samplesDir).sort()) {
+  const result = await shipped.detect(readFileSync(file));
+  console.log(`  npm sample ${file.split('/').pop()} ${result.width}x${result.height}: ${result.faces.length} faces`);
+}
