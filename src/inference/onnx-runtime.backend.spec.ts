@@ -1,0 +1,65 @@
+/** @jest-environment ./test/support/shared-typed-arrays.environment.mjs */
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { modelRepository } from '../../test/support/face-fixtures.js';
+import { EMBEDDING_DIMENSION } from '../common/embedding.js';
+import { FACE_MODELS, modelPaths, readModelConfig, readModelManifest } from './model-repository.js';
+import { OnnxRuntimeBackend } from './onnx-runtime.backend.js';
+
+describe('the built model repository', () => {
+  it.each(Object.values(FACE_MODELS))('%s: model.onnx has the hash its manifest records, from the pinned package', (model) => {
+    const manifest = readModelManifest(modelRepository, model);
+    const actual = createHash('sha256').update(readFileSync(modelPaths(modelRepository, model).onnx)).digest('hex');
+    expect(manifest.model).toBe(model);
+    expect(manifest.output.sha256).toBe(actual);
+    expect(manifest.source).toMatchObject({ package: 'faceplugin-face-recognition-js', version: '0.0.1' });
+  });
+
+  it('has an embedder whose output length is the stored vector dimension', () => {
+    const config = readModelConfig(modelRepository, FACE_MODELS.embedder);
+    expect(config.outputs[0].dims.at(-1)).toBe(EMBEDDING_DIMENSION);
+    expect(config.platform).toBe('onnxruntime_onnx');
+  });
+});
+
+describe('OnnxRuntimeBackend', () => {
+  it('loads every model, reports each ready, and runs the embedder on its config.pbtxt shapes', async () => {
+    // create() itself compares each config.pbtxt with the names and dims the ONNX session reports.
+    const backend = await OnnxRuntimeBackend.create({ modelRepository, ortIntraOpThreads: 1 });
+    try {
+      expect(await backend.status()).toEqual(Object.values(FACE_MODELS).map((model) => ({ model, ready: true })));
+      const config = backend.modelConfig(FACE_MODELS.embedder);
+      const dims = config.inputs[0].dims;
+      const outputs = await backend.infer(FACE_MODELS.embedder, {
+        [config.inputs[0].name]: { data: new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(0.1), dims },
+      });
+      expect(outputs[config.outputs[0].name].dims).toEqual(config.outputs[0].dims);
+    } finally {
+      await backend.onModuleDestroy();
+    }
+  });
+
+  describe('with a broken repository', () => {
+    let copy: string;
+    beforeEach(() => {
+      copy = mkdtempSync(join(tmpdir(), 'model-repo-'));
+      cpSync(modelRepository, copy, { recursive: true });
+    });
+    afterEach(() => rmSync(copy, { recursive: true, force: true }));
+
+    it('fails at start, naming the fix, when a model file is missing', async () => {
+      rmSync(modelPaths(copy, FACE_MODELS.landmarks).onnx);
+      await expect(OnnxRuntimeBackend.create({ modelRepository: copy, ortIntraOpThreads: 1 })).rejects.toThrow(
+        /face_landmarks.*npm run models:build/,
+      );
+    });
+
+    it('fails at start when config.pbtxt disagrees with the ONNX graph', async () => {
+      const path = modelPaths(copy, FACE_MODELS.embedder).config;
+      writeFileSync(path, readFileSync(path, 'utf8').replace('dims: [ 1, 512 ]', 'dims: [ 1, 128 ]'));
+      await expect(OnnxRuntimeBackend.create({ modelRepository: copy, ortIntraOpThreads: 1 })).rejects.toThrow(/does not match the ONNX graph/);
+    });
+  });
+});
