@@ -3,6 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { CacheModule } from './cache/cache.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { FacesModule } from './faces/faces.module.js';
 import { HealthModule } from './health/health.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -12,7 +13,7 @@ export class AppModule {
   static forRoot(overrides: Record<string, string | undefined> = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(overrides), ScheduleModule.forRoot(), DatabaseModule, CacheModule, UsersModule, HealthModule],
+      imports: [ConfigModule.forRoot(overrides), ScheduleModule.forRoot(), DatabaseModule, CacheModule, UsersModule, FacesModule, HealthModule],
     };
   }
 }

@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Express } from 'express';
 import { ApiExceptionFilter } from './common/api-exception.filter.js';
 import { requestIdMiddleware } from './common/request-id.js';
+import { RequestIdBodyInterceptor } from './common/request-id.interceptor.js';
 import { requestLoggingMiddleware } from './common/request-logging.js';
 import { createValidationPipe } from './common/validation.js';
 import { AppConfig } from './config/app-config.js';
@@ -25,6 +26,7 @@ export function configureApp(app: INestApplication): void {
   app.use(requestLoggingMiddleware);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
+  app.useGlobalInterceptors(new RequestIdBodyInterceptor());
   app.enableShutdownHooks();
   setUpSwagger(app);
 }

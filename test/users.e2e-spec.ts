@@ -31,6 +31,7 @@ describe('users API over the embedded database', () => {
       email: 'ada@example.com',
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       faces: 2,
+      requestId: response.headers['x-request-id'],
     });
   });
 

@@ -75,6 +75,18 @@ export class ApiError extends Error {
     return new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, ErrorCode.IMAGE_UNUSABLE, message);
   }
 
+  static emailTaken(): ApiError {
+    return new ApiError(HttpStatus.CONFLICT, ErrorCode.EMAIL_TAKEN, 'Email already used by another user', [
+      { field: 'email', message: 'email already used' },
+    ]);
+  }
+
+  static faceAlreadyEnrolled(userId: string, similarity: number): ApiError {
+    return new ApiError(HttpStatus.CONFLICT, ErrorCode.FACE_ALREADY_ENROLLED, 'This face is already enrolled as another user', [
+      { field: 'face', message: 'matches an enrolled user', user_id: userId, similarity },
+    ]);
+  }
+
   static faceNotDetected(): ApiError {
     return new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, ErrorCode.FACE_NOT_DETECTED, 'Face not detected in the image');
   }

@@ -37,8 +37,8 @@ export class FacesRepository {
    * The k faces nearest to `embedding`, best first, one row per face. The inner ORDER BY
    * `<=>` with LIMIT is what lets PostgreSQL walk the HNSW index; the join comes after.
    */
-  async findNearest(embedding: Float32Array, k: number): Promise<NearestUser[]> {
-    const rows = await this.prisma.$queryRawUnsafe<NearestRow[]>(
+  async findNearest(embedding: Float32Array, k: number, db: DbClient = this.prisma): Promise<NearestUser[]> {
+    const rows = await db.$queryRawUnsafe<NearestRow[]>(
       `WITH nearest AS (
          SELECT id, user_id, embedding <=> $1::vector AS distance
          FROM faces
@@ -70,8 +70,8 @@ export class FacesRepository {
   }
 
   /** The query plan of the k-NN statement, for proving that the HNSW index serves it. */
-  async explainNearest(embedding: Float32Array, k: number): Promise<string> {
-    const rows = await this.prisma.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(
+  async explainNearest(embedding: Float32Array, k: number, db: DbClient = this.prisma): Promise<string> {
+    const rows = await db.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(
       `EXPLAIN SELECT id FROM faces ORDER BY embedding <=> $1::vector LIMIT $2`,
       toVectorLiteral(embedding),
       k,

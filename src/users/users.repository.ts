@@ -29,12 +29,12 @@ export class UsersRepository {
     return row && { ...withoutCount(row), faceCount: row._count.faces };
   }
 
-  async exists(id: string): Promise<boolean> {
-    return (await this.prisma.user.count({ where: { id } })) > 0;
+  async exists(id: string, db: DbClient = this.prisma): Promise<boolean> {
+    return (await db.user.count({ where: { id } })) > 0;
   }
 
-  async emailTaken(email: string): Promise<boolean> {
-    return (await this.prisma.user.count({ where: { email } })) > 0;
+  async emailTaken(email: string, db: DbClient = this.prisma): Promise<boolean> {
+    return (await db.user.count({ where: { email } })) > 0;
   }
 
   /** One page after `after` (exclusive), oldest first; keyset pagination stays fast on any page. */

@@ -1,0 +1,66 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+
+const EARLIEST_BIRTHDATE = '1900-01-01';
+
+/** A real calendar date in YYYY-MM-DD, between 1900-01-01 and today (UTC). */
+@ValidatorConstraint({ name: 'pastCalendarDate' })
+class PastCalendarDate implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+    const date = new Date(`${value}T00:00:00Z`);
+    const realDate = !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+    const today = new Date().toISOString().slice(0, 10);
+    return realDate && value >= EARLIEST_BIRTHDATE && value <= today;
+  }
+
+  defaultMessage(): string {
+    return `birthdate must be a real date in YYYY-MM-DD form, from ${EARLIEST_BIRTHDATE} up to today`;
+  }
+}
+
+export class AddUserDto {
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'John Doe', description: 'Stored and returned verbatim' })
+  @IsString() @IsNotEmpty() @MaxLength(200) @Matches(/\S/, { message: 'name must not be blank' })
+  name: string;
+
+  @ApiProperty({ format: 'date', example: '1990-01-01' })
+  @Validate(PastCalendarDate)
+  birthdate: string;
+
+  @ApiPropertyOptional({ format: 'email', description: 'Unique when given; stored in lower case' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsEmail({}, { message: 'email must be a valid address' }) @MaxLength(320)
+  email?: string;
+
+  @ApiPropertyOptional({ description: 'Enrollment key from a recognise_user no-match (single-use). Give this or `image`.' })
+  @IsOptional() @IsString() @MaxLength(64)
+  req_id?: string;
+
+  @ApiPropertyOptional({ type: 'string', format: 'binary', description: 'multipart only: a photo of the person. Give this or `req_id`.' })
+  image?: unknown;
+}
+
+export class FaceSourceDto {
+  @ApiPropertyOptional({ description: 'Enrollment key from recognise_user (single-use). Give this or `image`.' })
+  @IsOptional() @IsString() @MaxLength(64)
+  req_id?: string;
+
+  @ApiPropertyOptional({ type: 'string', format: 'binary', description: 'multipart only. Give this or `req_id`.' })
+  image?: unknown;
+}
+
+export class AddUserResponseDto {
+  @ApiProperty({ enum: ['success'] }) status: 'success';
+  @ApiProperty({ example: 'User added successfully' }) message: string;
+  @ApiProperty({ format: 'uuid' }) user_id: string;
+  @ApiProperty() requestId: string;
+}
+
+export class AddFaceResponseDto {
+  @ApiProperty({ format: 'uuid' }) face_id: string;
+  @ApiProperty({ format: 'uuid' }) user_id: string;
+  @ApiProperty() requestId: string;
+}
