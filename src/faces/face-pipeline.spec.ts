@@ -76,6 +76,18 @@ describe('FacePipeline', () => {
     }
   });
 
+  it('finds faces of 40-60 px in a 1920x1280 photo', async () => {
+    const small = await sharp(readFileSync(npmSamplePhoto(5))).resize({ width: 420 }).toBuffer();
+    const canvas = await sharp({ create: { width: 1920, height: 1280, channels: 3, background: '#556677' } })
+      .composite([{ input: small, left: 1300, top: 800 }])
+      .jpeg()
+      .toBuffer();
+    const result = await pipeline.detect(canvas);
+    expect(result.faces).toHaveLength(5);
+    expect(Math.max(...result.faces.map((f) => f.faceSizePx))).toBeLessThan(70);
+    expect(result.faces.every((f) => f.box.x >= 1300 && f.box.y >= 800)).toBe(true);
+  });
+
   it('applies EXIF orientation: a rotated file gives the upright size and the same faces', async () => {
     const upright = readFileSync(npmSamplePhoto(1));
     // Store the pixels turned 90 degrees clockwise with EXIF orientation 8 (turn back anticlockwise on display).

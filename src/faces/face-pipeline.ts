@@ -6,7 +6,7 @@ import { InferenceBackend } from '../inference/inference-backend.js';
 import { FACE_MODELS } from '../inference/model-repository.js';
 import { alignFace, ALIGNED_FACE_SIZE } from './alignment.js';
 import { decodeLandmarks, fivePointsFrom68, LANDMARK_INPUT_SIZE, landmarkCropFor, landmarkInput, Point } from './detection/landmarks.js';
-import { Box, Candidate, decodeDetections, DETECTOR_INPUT } from './detection/ultraface.js';
+import { Box, Candidate, decodeDetections, DETECTOR_INPUT, DETECTOR_NMS_IOU, detectionFrames, nonMaximumSuppression, trustedInFrame } from './detection/ultraface.js';
 import { faceQuality, laplacianVariance } from './face-quality.js';
 import { decodeImage, DecodedImage } from './image-decoding.js';
 import { cropResize, mirror, RgbImage, toGrey, toPlanarTensor } from './rgb-image.js';
@@ -130,18 +130,24 @@ export class FacePipeline {
   }
 
   private async runDetector(image: RgbImage): Promise<Candidate[]> {
-    // libvips resizes far faster than a JS loop; the detector was trained on a plain stretch to 320x240.
-    const input = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-      .resize(DETECTOR_INPUT.width, DETECTOR_INPUT.height, { fit: 'fill', kernel: 'linear' })
-      .raw()
-      .toBuffer();
-    const outputs = await this.backend.infer(FACE_MODELS.detector, {
-      input: {
-        data: toPlanarTensor({ data: input, width: DETECTOR_INPUT.width, height: DETECTOR_INPUT.height }, false),
-        dims: [1, 3, DETECTOR_INPUT.height, DETECTOR_INPUT.width],
-      },
-    });
-    return decodeDetections(outputs.scores.data, outputs.boxes.data, { x: 0, y: 0, width: image.width, height: image.height });
+    const candidates: Candidate[] = [];
+    for (const frame of detectionFrames(image.width, image.height)) {
+      // libvips resizes far faster than a JS loop; the detector was trained on a plain stretch to 320x240.
+      const input = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+        .extract({ left: frame.x, top: frame.y, width: frame.width, height: frame.height })
+        .resize(DETECTOR_INPUT.width, DETECTOR_INPUT.height, { fit: 'fill', kernel: 'linear' })
+        .raw()
+        .toBuffer();
+      const outputs = await this.backend.infer(FACE_MODELS.detector, {
+        input: {
+          data: toPlanarTensor({ data: input, width: DETECTOR_INPUT.width, height: DETECTOR_INPUT.height }, false),
+          dims: [1, 3, DETECTOR_INPUT.height, DETECTOR_INPUT.width],
+        },
+      });
+      const found = decodeDetections(outputs.scores.data, outputs.boxes.data, frame);
+      candidates.push(...found.filter((candidate) => trustedInFrame(candidate, frame, image.width, image.height)));
+    }
+    return nonMaximumSuppression(candidates, DETECTOR_NMS_IOU);
   }
 
   private async locateLandmarks(image: RgbImage, box: Box): Promise<Point[]> {

@@ -6,7 +6,7 @@ import { FACE_MODELS } from '../../inference/model-repository.js';
 import { OnnxRuntimeBackend } from '../../inference/onnx-runtime.backend.js';
 import { toPlanarTensor } from '../rgb-image.js';
 import { fivePointsFrom68, landmarkCropFor, Point } from './landmarks.js';
-import { Candidate, decodeDetections, DETECTOR_INPUT, intersectionOverUnion, nonMaximumSuppression } from './ultraface.js';
+import { Candidate, decodeDetections, DETECTOR_INPUT, detectionFrames, intersectionOverUnion, nonMaximumSuppression } from './ultraface.js';
 
 describe('non-maximum suppression', () => {
   const box = (x: number, y: number, size = 10) => ({ x, y, width: size, height: size });
@@ -32,6 +32,26 @@ describe('non-maximum suppression', () => {
     const faces = decodeDetections(scores, boxes, { x: 100, y: 0, width: 400, height: 200 });
     expect(faces).toHaveLength(1);
     expect(faces[0].box).toEqual({ x: 200, y: 100, width: 200, height: 100 });
+  });
+});
+
+describe('detection frames', () => {
+  it('looks at a small image once, whole', () => {
+    expect(detectionFrames(250, 250)).toEqual([{ x: 0, y: 0, width: 250, height: 250, maxFaceHeight: Infinity, minScore: 0.7 }]);
+  });
+
+  it('adds overlapping tiles on a large image that stay inside it and cover every pixel', () => {
+    const frames = detectionFrames(1920, 1280);
+    expect(frames).toHaveLength(1 + 4 + 9);
+    for (const f of frames) {
+      expect(f.x + f.width).toBeLessThanOrEqual(1920);
+      expect(f.y + f.height).toBeLessThanOrEqual(1280);
+    }
+    const finest = frames.slice(5);
+    // Neighbouring tiles overlap, so a face narrower than the overlap is whole in one of them.
+    expect(finest[0].x + finest[0].width - finest[1].x).toBeGreaterThan(200);
+    expect(Math.max(...finest.map((f) => f.x + f.width))).toBe(1920);
+    expect(Math.max(...finest.map((f) => f.y + f.height))).toBe(1280);
   });
 });
 
