@@ -20,10 +20,13 @@ export interface TritonBackendOptions {
 /**
  * grpc-js backs off reconnects up to 2 minutes by default; Triton is a neighbour in the same
  * network, so we try again within a second and recover soon after it comes back.
+ * round_robin spreads calls over every address the name resolves to (several Triton pods behind
+ * a headless Service, `dns:///triton-headless:8001`); with one address it is the same as the default.
  */
 const CHANNEL_OPTIONS: ChannelOptions = {
   'grpc.initial_reconnect_backoff_ms': 100,
   'grpc.max_reconnect_backoff_ms': 1000,
+  'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
   'grpc.max_receive_message_length': 64 * 1024 * 1024,
   'grpc.max_send_message_length': 64 * 1024 * 1024,
 };
