@@ -24,11 +24,12 @@ export class KServeTestServer {
   inferCount = 0;
 
   private server: grpc.Server | undefined;
-  private port = 0;
 
+  /** `port` 0 picks a free port on the first start; later starts reuse whatever was bound. */
   constructor(
     private readonly backend: InferenceBackend,
     private readonly models: readonly string[],
+    private port = 0,
   ) {}
 
   get url(): string {
@@ -40,7 +41,7 @@ export class KServeTestServer {
     return this.server !== undefined;
   }
 
-  /** Binds the first time to a free port, afterwards to the same one. Returns host:port. */
+  /** Binds to the constructor port (0: a free one) the first time, afterwards to the same one. Returns host:port. */
   async start(): Promise<string> {
     if (this.server) return this.url;
     const server = new grpc.Server();
