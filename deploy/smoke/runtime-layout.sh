@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Rehearses the Dockerfile without a Docker engine. It lays out the build and runtime stages in a
+# temporary folder, then runs the runtime stage the way the image would: production dependencies
+# only, installed with --ignore-scripts; dist/, model_repository/ and prisma/migrations.
+# The app runs with INFERENCE_BACKEND=triton against the KServe stand-in (test/support/serve-kserve.ts).
+# It checks /health/live, /health/ready, and a recognise_user call while the stand-in is up,
+# down, and up again.
+# Needs: a built checkout (npm ci) and the npm registry or cache. Usage: deploy/smoke/runtime-layout.sh
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+work="$(mktemp -d)"
+grpc_port=18001 http_port=18080
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+echo "== build stage in $work/build (npm ci outputs taken from the checkout)"
+mkdir -p "$work/build" "$work/runtime/prisma"
+cd "$repo"
+cp package.json package-lock.json prisma.config.ts tsconfig.json tsconfig.build.json nest-cli.json "$work/build/"
+cp -r prisma tools src model_repository "$work/build/"
+find "$work/build/src" -name '*.spec.ts' -delete
+ln -s "$repo/node_modules" "$work/build/node_modules"
+(cd "$work/build" && npm run build --silent)
+
+echo "== runtime stage in $work/runtime"
+cd "$work/runtime"
+cp "$repo/package.json" "$repo/package-lock.json" .
+npm ci --omit=dev --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error
+cp -r "$work/build/dist" "$work/build/model_repository" .
+cp -r "$repo/prisma/migrations" prisma/
+mkdir -p data
+
+start_stand_in() {
+  (cd "$repo" && exec node_modules/.bin/tsx test/support/serve-kserve.ts "$grpc_port") & stand_in=$!
+  pids+=("$stand_in")
+  sleep 6
+}
+start_stand_in
+env -i PATH="$PATH" HOME="$work" NODE_ENV=production PORT="$http_port" DATA_DIR="$work/runtime/data" \
+  MODEL_REPOSITORY="$work/runtime/model_repository" INFERENCE_BACKEND=triton TRITON_GRPC_URL="127.0.0.1:$grpc_port" \
+  node dist/src/main.js > "$work/app.log" 2>&1 &
+pids+=("$!")
+sleep 12
+
+photo="$repo/node_modules/@vladmandic/face-api/demo/sample2.jpg"
+code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+expect() { if [ "$2" = "$3" ]; then echo "ok   $1 -> $3"; else echo "FAIL $1 -> $3, expected $2"; tail -20 "$work/app.log"; exit 1; fi; }
+healthcheck() { PORT=$http_port node -e "fetch('http://127.0.0.1:' + process.env.PORT + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))" && echo 200 || echo fail; }
+
+expect "HEALTHCHECK command" 200 "$(healthcheck)"
+expect "GET /health/ready" 200 "$(code "localhost:$http_port/health/ready")"
+expect "POST recognise_user" 200 "$(code -F image=@"$photo" "localhost:$http_port/api/v1/recognise_user")"
+kill "$stand_in"; sleep 1
+expect "recognise_user, Triton down" 503 "$(code -F image=@"$photo" "localhost:$http_port/api/v1/recognise_user")"
+expect "GET /health/ready, Triton down" 503 "$(code "localhost:$http_port/health/ready")"
+expect "GET /health/live, Triton down" 200 "$(code "localhost:$http_port/health/live")"
+start_stand_in
+expect "recognise_user, Triton back" 200 "$(code -F image=@"$photo" "localhost:$http_port/api/v1/recognise_user")"
+echo "runtime layout smoke test passed"
