@@ -4,7 +4,7 @@ const shared = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': tsJest },
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/support/host-typed-arrays.environment.js',
 };
 
 export default {
