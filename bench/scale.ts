@@ -1,0 +1,98 @@
+// `npm run bench:scale [-- --faces 100000 --probes 300 --ef 40,100,200]`
+// Fills a fresh embedded database with face vectors, builds the HNSW index, then measures the
+// k-NN query the API runs (FacesRepository.findNearest): latency, and recall@1 against exact search.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { EMBEDDING_DIMENSION, toVectorLiteral } from '../src/common/embedding.js';
+import { AppConfig } from '../src/config/app-config.js';
+import { validateEnvironment } from '../src/config/environment.js';
+import { PrismaService } from '../src/database/prisma.service.js';
+import { FacesRepository } from '../src/users/faces.repository.js';
+import { ms, summarise } from './lib/stats.js';
+import { perturb, randomUnitVector, seededRandom } from './lib/vectors.js';
+
+const { values: args } = parseArgs({
+  options: {
+    faces: { type: 'string', default: '100000' },
+    probes: { type: 'string', default: '300' },
+    ef: { type: 'string', default: '40,100' },
+    'probe-similarity': { type: 'string', default: '0.7' },
+  },
+});
+const faceCount = Number(args.faces);
+const probeCount = Number(args.probes);
+const efValues = args.ef!.split(',').map(Number);
+const probeSimilarity = Number(args['probe-similarity']);
+const BATCH = 500;
+const log = (message: string) => process.stdout.write(`${message}\n`);
+
+const dataDir = await mkdtemp(path.join(tmpdir(), 'face-matrix-scale-'));
+const prisma = await PrismaService.connect(new AppConfig(validateEnvironment({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' })));
+const faces = new FacesRepository(prisma);
+const random = seededRandom(20261128);
+const stored: Float32Array[] = [];
+
+try {
+  log(`Filling ${faceCount} faces (random unit vectors, ${EMBEDDING_DIMENSION}-D), one user per face...`);
+  const fillStarted = performance.now();
+  await prisma.$executeRawUnsafe('DROP INDEX IF EXISTS faces_embedding_hnsw_idx');
+  for (let offset = 0; offset < faceCount; offset += BATCH) {
+    const size = Math.min(BATCH, faceCount - offset);
+    const vectors = Array.from({ length: size }, () => randomUnitVector(random, EMBEDDING_DIMENSION));
+    for (const vector of vectors) if (stored.length < probeCount * 20) stored.push(vector);
+    await prisma.$executeRawUnsafe(
+      `WITH new_users AS (
+         INSERT INTO users (id, name, birthdate)
+         SELECT gen_random_uuid(), 'Bench ' || g, DATE '1980-01-01' FROM generate_series(1, ${size}) g
+         RETURNING id
+       ), numbered AS (SELECT id, row_number() OVER () AS n FROM new_users)
+       INSERT INTO faces (id, user_id, embedding, detection_score, box, quality)
+       SELECT gen_random_uuid(), numbered.id, (($1::text[])[numbered.n])::vector, 0.99, '{}'::jsonb, 0.9 FROM numbered`,
+      vectors.map(toVectorLiteral),
+    );
+  }
+  const fillSeconds = (performance.now() - fillStarted) / 1000;
+  const indexStarted = performance.now();
+  await prisma.$executeRawUnsafe('CREATE INDEX faces_embedding_hnsw_idx ON faces USING hnsw (embedding vector_cosine_ops)');
+  await prisma.$executeRawUnsafe('ANALYZE faces');
+  const indexSeconds = (performance.now() - indexStarted) / 1000;
+  log(`Filled in ${fillSeconds.toFixed(1)} s; HNSW index built in ${indexSeconds.toFixed(1)} s`);
+
+  const plan = await faces.explainNearest(stored[0], 1);
+  log(`Plan without hints: ${plan.includes('faces_embedding_hnsw_idx') ? 'HNSW index scan' : 'NOT using the index'}`);
+
+  // A probe is a stored face seen again: the same vector moved to the given cosine similarity.
+  const targets = Array.from({ length: probeCount }, (_, i) => stored[(i * 7) % stored.length]);
+  const probes = targets.map((target) => perturb(target, probeSimilarity, random));
+  const exact: string[] = [];
+  for (const probe of probes) {
+    const faceId = await prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe('SET LOCAL enable_indexscan = off');
+      return (await faces.findNearest(probe, 1, tx))[0].faceId;
+    });
+    exact.push(faceId);
+  }
+
+  log(`\n| faces | hnsw.ef_search | k-NN p50 | p95 | p99 | recall@1 vs exact |`);
+  log(`| ---: | ---: | ---: | ---: | ---: | ---: |`);
+  for (const ef of efValues) {
+    await prisma.$executeRawUnsafe(`SET hnsw.ef_search = ${ef}`);
+    for (const probe of probes.slice(0, 20)) await faces.findNearest(probe, 1); // warm-up
+    const latencies: number[] = [];
+    let hits = 0;
+    for (let i = 0; i < probes.length; i++) {
+      const started = performance.now();
+      const [best] = await faces.findNearest(probes[i], 1);
+      latencies.push(performance.now() - started);
+      if (best?.faceId === exact[i]) hits++;
+    }
+    const { p50, p95, p99 } = summarise(latencies);
+    log(`| ${faceCount} | ${ef} | ${ms(p50)} | ${ms(p95)} | ${ms(p99)} | ${(hits / probes.length).toFixed(3)} |`);
+  }
+  log(`\n(${probeCount} probes at cosine ${probeSimilarity} from a stored face; embedded PGlite + pgvector, one process)`);
+} finally {
+  await prisma.onApplicationShutdown();
+  await rm(dataDir, { recursive: true, force: true });
+}
