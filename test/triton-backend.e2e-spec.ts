@@ -1,4 +1,3 @@
-/** @jest-environment ./test/support/shared-typed-arrays.environment.mjs */
 import { InferenceBackend, InferenceUnavailableError, TensorMap } from '../src/inference/inference-backend.js';
 import { realModelInputs } from './support/real-model-inputs.js';
 import { startTritonTestStack, TritonTestStack } from './support/triton-test-stack.js';

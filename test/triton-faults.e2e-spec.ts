@@ -1,4 +1,3 @@
-/** @jest-environment ./test/support/shared-typed-arrays.environment.mjs */
 import { InferenceUnavailableError, TensorMap } from '../src/inference/inference-backend.js';
 import { TritonBackend } from '../src/inference/triton/triton.backend.js';
 import { KServeTestServer } from './support/kserve-test-server.js';
