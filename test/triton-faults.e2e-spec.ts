@@ -33,7 +33,7 @@ describe('Triton down at start', () => {
   let backend: TritonBackend;
 
   beforeAll(async () => {
-    server = new KServeTestServer(stack.onnx, stack.configs.map((config) => config.name));
+    server = new KServeTestServer(stack.onnx, stack.configs);
     await server.start(); // only to learn a free port
     await server.stop();
     backend = backendFor(server);

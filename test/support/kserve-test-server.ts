@@ -1,6 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
 import { InferenceBackend, InferenceUnavailableError } from '../../src/inference/inference-backend.js';
-import { kserveServiceDefinition, ModelInferRequest, ModelInferResponse, ModelReadyRequest } from '../../src/inference/triton/kserve-protocol.js';
+import type { ModelConfig, TensorConfig } from '../../src/inference/model-repository.js';
+import {
+  kserveServiceDefinition,
+  ModelInferRequest,
+  ModelInferResponse,
+  ModelMetadataResponse,
+  ModelReadyRequest,
+} from '../../src/inference/triton/kserve-protocol.js';
 import { decodeTensorMap, encodeTensorMap, TensorCodecError } from '../../src/inference/triton/tensor-codec.js';
 
 /**
@@ -12,7 +19,7 @@ import { decodeTensorMap, encodeTensorMap, TensorCodecError } from '../../src/in
  * on the same port; `delayMs` slows every answer; `serverReady` and `notReadyModels` steer the
  * readiness RPCs (and ModelInfer refuses a model that is not ready, as Triton does).
  *
- *   const server = new KServeTestServer(onnxBackend, ['face_detector', ...]);
+ *   const server = new KServeTestServer(onnxBackend, configs);  // configs: readModelConfig(...) per model
  *   const url = await server.start();           // '127.0.0.1:<port>' for TRITON_GRPC_URL
  *   await server.stop(); await server.start();  // same port again
  */
@@ -26,11 +33,16 @@ export class KServeTestServer {
   private server: grpc.Server | undefined;
 
   /** `port` 0 picks a free port on the first start; later starts reuse whatever was bound. */
+  private readonly models: ReadonlyMap<string, ModelConfig>;
+
+  /** `models`: the config.pbtxt of each served model, answered by ModelMetadata as Triton would. */
   constructor(
     private readonly backend: InferenceBackend,
-    private readonly models: readonly string[],
+    models: readonly ModelConfig[],
     private port = 0,
-  ) {}
+  ) {
+    this.models = new Map(models.map((model) => [model.name, model]));
+  }
 
   get url(): string {
     if (this.port === 0) throw new Error('KServeTestServer has not been started');
@@ -67,7 +79,7 @@ export class KServeTestServer {
       ModelReady: this.unary(async (request: ModelReadyRequest) => ({ ready: this.isReady(request.name) })),
       ModelMetadata: this.unary(async (request: ModelReadyRequest) => {
         this.assertServable(request.name);
-        return { name: request.name, versions: ['1'], platform: 'onnxruntime_onnx', inputs: [], outputs: [] };
+        return tritonMetadata(this.models.get(request.name)!);
       }),
       ModelInfer: this.unary((request: ModelInferRequest) => this.modelInfer(request)),
     };
@@ -91,11 +103,11 @@ export class KServeTestServer {
   }
 
   private isReady(model: string): boolean {
-    return this.serverReady && this.models.includes(model) && !this.notReadyModels.has(model);
+    return this.serverReady && this.models.has(model) && !this.notReadyModels.has(model);
   }
 
   private assertServable(model: string): void {
-    if (!this.models.includes(model)) throw grpcError(grpc.status.NOT_FOUND, `Request for unknown model: '${model}' is not found`);
+    if (!this.models.has(model)) throw grpcError(grpc.status.NOT_FOUND, `Request for unknown model: '${model}' is not found`);
     if (!this.isReady(model)) throw grpcError(grpc.status.UNAVAILABLE, `Request for unknown model: '${model}' is not ready`);
   }
 
@@ -112,6 +124,16 @@ export class KServeTestServer {
       );
     };
   }
+}
+
+/** What Triton's ModelMetadata reports for a config: FP32 tensors, -1 for a batching model's batch. */
+function tritonMetadata(config: ModelConfig): ModelMetadataResponse {
+  const tensor = (entry: TensorConfig) => ({
+    name: entry.name,
+    datatype: entry.dataType.replace(/^TYPE_/, ''),
+    shape: config.maxBatchSize > 0 ? [-1, ...entry.dims] : [...entry.dims],
+  });
+  return { name: config.name, versions: ['1'], platform: config.platform, inputs: config.inputs.map(tensor), outputs: config.outputs.map(tensor) };
 }
 
 function grpcError(code: grpc.status, details: string): Partial<grpc.StatusObject> & Error {

@@ -34,7 +34,7 @@ export async function startTritonTestStack(options: { timeoutMs?: number } = {})
   const names = Object.values(FACE_MODELS);
   const configs = names.map((name) => readModelConfig(repository, name));
   const onnx = await OnnxRuntimeBackend.create({ modelRepository: repository, ortIntraOpThreads: 1 }, names);
-  const server = new KServeTestServer(onnx, names);
+  const server = new KServeTestServer(onnx, configs);
   await server.start();
   const triton = new TritonBackend({ url: server.url, timeoutMs: options.timeoutMs ?? 5000, models: configs });
   return {

@@ -41,7 +41,7 @@ describe('needsAddedBatchDimension', () => {
 
 describe('TritonBackend over a stand-in server', () => {
   const fake = new DoublingBackend();
-  const server = new KServeTestServer(fake, ['batched', 'fixed']);
+  const server = new KServeTestServer(fake, [batched, fixed]);
   let backend: TritonBackend;
 
   beforeAll(async () => {
@@ -76,6 +76,22 @@ describe('TritonBackend over a stand-in server', () => {
       await expect(failure).rejects.not.toBeInstanceOf(InferenceUnavailableError);
     } finally {
       misconfigured.onModuleDestroy();
+    }
+  });
+
+  it('reports ready when Triton serves the tensors config.pbtxt declares', async () => {
+    expect(await backend.status()).toEqual([{ model: 'batched', ready: true }, { model: 'fixed', ready: true }]);
+  });
+
+  it('reports a model not ready when Triton serves other tensors than our config.pbtxt', async () => {
+    const drifted: ModelConfig = { ...fixed, outputs: [{ name: 'y', dataType: 'TYPE_FP32', dims: [1, 4] }] };
+    const stale = new TritonBackend({ url: server.url, timeoutMs: 2000, models: [drifted] });
+    try {
+      const [status] = await stale.status();
+      expect(status.ready).toBe(false);
+      expect(status.reason).toMatch(/differs from the app's model repository: outputs: Triton serves y:FP32\[3\], config.pbtxt declares y:FP32\[1,4\]/);
+    } finally {
+      stale.onModuleDestroy();
     }
   });
 });

@@ -5,6 +5,7 @@ import { InferenceBackend, InferenceUnavailableError, ModelStatus, Tensor, Tenso
 import { FACE_MODELS, ModelConfig, readModelConfig } from '../model-repository.js';
 import { callWithRetry, DEFAULT_RETRY_POLICY, RetryPolicy, toBackendError } from './grpc-call-policy.js';
 import { createKServeClient, KServeClient, ModelInferRequest } from './kserve-protocol.js';
+import { metadataMismatch } from './model-metadata-check.js';
 import { decodeTensorMap, encodeTensorMap, withBatchDimension, withoutBatchDimension } from './tensor-codec.js';
 
 export interface TritonBackendOptions {
@@ -45,6 +46,8 @@ export class TritonBackend extends InferenceBackend implements OnModuleDestroy {
   private readonly models: ReadonlyMap<string, ModelConfig>;
   /** Log outages on the edge only, not once per failed request. */
   private reachable = true;
+  /** Models whose served metadata matched config.pbtxt; checked again after Triton was unreachable. */
+  private readonly matchingModels = new Set<string>();
 
   constructor(private readonly options: TritonBackendOptions) {
     super();
@@ -77,7 +80,10 @@ export class TritonBackend extends InferenceBackend implements OnModuleDestroy {
     return addBatch ? mapTensors(outputs, withoutBatchDimension) : outputs;
   }
 
-  /** ServerReady, then ModelReady per model; a failure becomes "not ready" with its reason. */
+  /**
+   * ServerReady, then per model ModelReady and (once) ModelMetadata against config.pbtxt;
+   * a failure or a drift becomes "not ready" with its reason, never an exception.
+   */
   async status(): Promise<ModelStatus[]> {
     const names = [...this.models.keys()];
     let serverReady: boolean;
@@ -93,12 +99,24 @@ export class TritonBackend extends InferenceBackend implements OnModuleDestroy {
       names.map(async (model): Promise<ModelStatus> => {
         try {
           const { ready } = await this.call(this.client.ModelReady, { name: model }, `ModelReady(${model})`);
-          return ready ? { model, ready } : { model, ready, reason: 'Triton reports the model not ready' };
+          if (!ready) return { model, ready, reason: 'Triton reports the model not ready' };
+          const mismatch = await this.checkServedModel(model);
+          return mismatch === undefined ? { model, ready } : { model, ready: false, reason: mismatch };
         } catch (error) {
           return { model, ready: false, reason: (error as Error).message };
         }
       }),
     );
+  }
+
+  /** Once per model and Triton session: does Triton serve the tensors our config.pbtxt declares? */
+  private async checkServedModel(model: string): Promise<string | undefined> {
+    if (this.matchingModels.has(model)) return undefined;
+    const metadata = await this.call(this.client.ModelMetadata, { name: model }, `ModelMetadata(${model})`);
+    const mismatch = metadataMismatch(this.models.get(model)!, metadata);
+    if (mismatch === undefined) this.matchingModels.add(model);
+    else this.logger.error(mismatch);
+    return mismatch;
   }
 
   onModuleDestroy(): void {
@@ -125,6 +143,7 @@ export class TritonBackend extends InferenceBackend implements OnModuleDestroy {
   private noteReachable(reachable: boolean, detail: string): void {
     if (reachable === this.reachable) return;
     this.reachable = reachable;
+    if (!reachable) this.matchingModels.clear(); // Triton may come back with another repository
     if (reachable) this.logger.log(`Triton at ${this.options.url} answers again (${detail})`);
     else this.logger.warn(`Triton at ${this.options.url} cannot serve: ${detail}`);
   }
