@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -62,6 +63,17 @@ describe('docker-compose.yml', () => {
     expect(app.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, triton: { condition: 'service_healthy' } });
     expect(app.environment).toMatchObject({ INFERENCE_BACKEND: 'triton', TRITON_GRPC_URL: 'triton:8001' });
     expect(withDefaults(app.environment.DATABASE_URL)).toBe('postgresql://face_matrix:face_matrix@postgres:5432/face_matrix');
+  });
+
+  it('passes `docker compose config -q` where a Compose CLI is installed', () => {
+    const cli = [['docker', 'compose'], ['docker-compose']].find(([command, ...args]) => spawnSync(command, [...args, 'version'], { stdio: 'ignore' }).status === 0);
+    if (cli === undefined) {
+      console.log('No Compose CLI here: docker-compose.yml is only checked by parsing it');
+      return;
+    }
+    const [command, ...args] = cli;
+    const result = spawnSync(command, [...args, '-f', 'docker-compose.yml', 'config', '-q'], { encoding: 'utf8' });
+    expect({ status: result.status, stderr: result.stderr.trim() }).toEqual({ status: 0, stderr: '' });
   });
 
   it("gives the app an environment that the app's own validation accepts", () => {
