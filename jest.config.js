@@ -2,8 +2,15 @@
 const tsJest = ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }];
 const shared = {
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: { '^.+\\.ts$': tsJest },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // CommonJS packages that require() the ESM-only Nest 12: see test/support/cjs-package-as-esm.transform.cjs.
+    '^@nestjs/throttler$': '<rootDir>/test/support/nestjs-throttler.esm.mjs',
+  },
+  transform: {
+    '^.+\\.ts$': tsJest,
+    'nestjs-throttler\\.esm\\.mjs$': '<rootDir>/test/support/cjs-package-as-esm.transform.cjs',
+  },
   testEnvironment: '<rootDir>/test/support/host-typed-arrays.environment.js',
 };
 

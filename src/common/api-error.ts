@@ -25,6 +25,7 @@ export const ErrorCode = {
   INFERENCE_UNAVAILABLE: 504,
   OVERLOADED: 505,
   NOT_READY: 506,
+  PIPELINE_TIMEOUT: 507,
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -97,5 +98,26 @@ export class ApiError extends Error {
 
   static inferenceUnavailable(): ApiError {
     return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.INFERENCE_UNAVAILABLE, 'Inference backend unavailable, retry later', undefined, { 'Retry-After': '5' });
+  }
+
+  static unauthorized(): ApiError {
+    return new ApiError(HttpStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, 'Missing or invalid API key (header x-api-key)');
+  }
+
+  static rateLimited(retryAfterSeconds: number): ApiError {
+    return new ApiError(HttpStatus.TOO_MANY_REQUESTS, ErrorCode.RATE_LIMITED, 'Too many requests, slow down', undefined, {
+      'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+    });
+  }
+
+  /** The pipeline queue is full: refused at once, so clients back off instead of piling up. */
+  static overloaded(): ApiError {
+    return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.OVERLOADED, 'Server busy, retry later', undefined, { 'Retry-After': '1' });
+  }
+
+  static pipelineTimeout(timeoutMs: number): ApiError {
+    return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.PIPELINE_TIMEOUT, `Image processing took longer than ${timeoutMs} ms, retry later`, undefined, {
+      'Retry-After': '2',
+    });
   }
 }

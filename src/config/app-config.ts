@@ -21,6 +21,14 @@ export class AppConfig {
   readonly maxUploadBytes: number;
   readonly apiKeys: readonly string[];
   readonly logLevel: Environment['LOG_LEVEL'];
+  /** 0 = rate limiting off. */
+  readonly rateLimitPerMinute: number;
+  readonly maxInflightRecognitions: number;
+  readonly maxQueuedRecognitions: number;
+  readonly pipelineTimeoutMs: number;
+  /** Empty = CORS off; ['*'] = any origin. */
+  readonly corsOrigins: readonly string[];
+  readonly shutdownDrainMs: number;
 
   constructor(env: Environment) {
     this.port = env.PORT;
@@ -36,11 +44,21 @@ export class AppConfig {
     this.matchThresholdOverride = env.MATCH_THRESHOLD;
     this.enrollmentTtlSeconds = env.ENROLLMENT_TTL_SECONDS;
     this.maxUploadBytes = env.MAX_UPLOAD_BYTES;
-    this.apiKeys = (env.API_KEYS ?? '').split(',').map((key) => key.trim()).filter((key) => key.length > 0);
+    this.apiKeys = splitList(env.API_KEYS);
     this.logLevel = env.LOG_LEVEL;
+    this.rateLimitPerMinute = env.RATE_LIMIT_PER_MINUTE;
+    this.maxInflightRecognitions = env.MAX_INFLIGHT_RECOGNITIONS;
+    this.maxQueuedRecognitions = env.MAX_QUEUED_RECOGNITIONS;
+    this.pipelineTimeoutMs = env.PIPELINE_TIMEOUT_MS;
+    this.corsOrigins = splitList(env.CORS_ORIGINS);
+    this.shutdownDrainMs = env.SHUTDOWN_DRAIN_MS;
   }
 
   get usesEmbeddedDatabase(): boolean {
     return this.databaseUrl === undefined;
   }
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0);
 }

@@ -53,6 +53,30 @@ export class Environment {
   @Transform(blankToUndefined) @IsOptional() @IsString()
   API_KEYS?: string;
 
+  /** Requests per minute per API key (per client IP when API_KEYS is unset); 0 = off. 6000 leaves 2.5x headroom over a 40 req/s benchmark client. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000)
+  RATE_LIMIT_PER_MINUTE = 6000;
+
+  /** Face-pipeline requests worked on at once (decode, detect, embed); bounds CPU and memory. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(256)
+  MAX_INFLIGHT_RECOGNITIONS = 4;
+
+  /** Pipeline requests allowed to wait for a slot; beyond that the API answers 503 at once. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(10_000)
+  MAX_QUEUED_RECOGNITIONS = 32;
+
+  /** Longest a request waits for, and runs in, the pipeline before it gets a 503. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(600_000)
+  PIPELINE_TIMEOUT_MS = 15_000;
+
+  /** Comma-separated origins allowed by CORS, or `*`; unset = no CORS headers (browsers on other origins are refused). */
+  @Transform(blankToUndefined) @IsOptional() @IsString()
+  CORS_ORIGINS?: string;
+
+  /** On SIGTERM, how long in-flight requests may take to finish before connections are cut. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
+  SHUTDOWN_DRAIN_MS = 25_000;
+
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -60,6 +84,7 @@ export class Environment {
 const ENVIRONMENT_KEYS: readonly (keyof Environment)[] = [
   'PORT', 'DATABASE_URL', 'DATABASE_POOL_MAX', 'DATA_DIR', 'INFERENCE_BACKEND', 'TRITON_GRPC_URL', 'TRITON_TIMEOUT_MS', 'HNSW_EF_SEARCH', 'MODEL_REPOSITORY',
   'ORT_INTRA_OP_THREADS', 'MATCH_THRESHOLD', 'ENROLLMENT_TTL_SECONDS', 'MAX_UPLOAD_BYTES', 'API_KEYS', 'LOG_LEVEL',
+  'RATE_LIMIT_PER_MINUTE', 'MAX_INFLIGHT_RECOGNITIONS', 'MAX_QUEUED_RECOGNITIONS', 'PIPELINE_TIMEOUT_MS', 'CORS_ORIGINS', 'SHUTDOWN_DRAIN_MS',
 ];
 
 export class InvalidEnvironmentError extends Error {}

@@ -1,0 +1,40 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard } from '@nestjs/throttler';
+import type { ThrottlerLimitDetail, ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
+import type { Request } from 'express';
+import { ApiError } from '../common/api-error.js';
+import { AppConfig } from '../config/app-config.js';
+import { ApiKeys, isProtectedPath } from './api-keys.js';
+
+/**
+ * @nestjs/throttler on /api/v1 only, counted per valid API key, else per client IP. It runs
+ * before the key check, so guessing keys is rate limited too (per IP).
+ */
+@Injectable()
+export class RateLimitGuard extends ThrottlerGuard {
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+    private readonly keys: ApiKeys,
+    private readonly config: AppConfig,
+  ) {
+    super(options, storage, reflector);
+  }
+
+  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
+    return this.config.rateLimitPerMinute === 0 || !isProtectedPath(context.switchToHttp().getRequest<Request>());
+  }
+
+  protected override async getTracker(request: Record<string, unknown>): Promise<string> {
+    const req = request as unknown as Request;
+    const key = this.keys.enabled ? this.keys.verify(ApiKeys.offeredBy(req)) : undefined;
+    // The digest, not the key: the storage never holds a secret.
+    return key ? `key:${key.toString('hex')}` : `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+  }
+
+  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    throw ApiError.rateLimited(detail.timeToBlockExpire);
+  }
+}
