@@ -7,6 +7,9 @@ import { RequestIdBodyInterceptor } from './common/request-id.interceptor.js';
 import { requestLoggingMiddleware } from './common/request-logging.js';
 import { createValidationPipe } from './common/validation.js';
 import { AppConfig } from './config/app-config.js';
+import { httpMetricsMiddleware } from './metrics/http-metrics.js';
+import { Metrics } from './metrics/metrics.js';
+import { applyHttpHardening } from './security/http-hardening.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -24,10 +27,11 @@ export function configureApp(app: INestApplication): void {
   express.disable('x-powered-by');
   app.use(requestIdMiddleware);
   app.use(requestLoggingMiddleware);
+  app.use(httpMetricsMiddleware(app.get(Metrics)));
+  applyHttpHardening(app, app.get(AppConfig));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useGlobalInterceptors(new RequestIdBodyInterceptor());
-  app.enableShutdownHooks();
   setUpSwagger(app);
 }
 

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { configureApp, createLogger } from './app.setup.js';
+import { installGracefulShutdown } from './common/graceful-shutdown.js';
 import { AppConfig } from './config/app-config.js';
 import { InvalidEnvironmentError } from './config/environment.js';
 
@@ -16,6 +17,7 @@ async function bootstrap(): Promise<void> {
     new Logger('Security').warn('API_KEYS is unset: the API is open to anyone who can reach it (local development only)');
   }
   await app.listen(config.port);
+  installGracefulShutdown(app, config.shutdownDrainMs);
   new Logger('Bootstrap').log(`Face Matrix listening on port ${config.port}; Swagger at /api/docs`);
 }
 

@@ -10,6 +10,7 @@ import type { RecogniseResponseDto } from './dto/recognise.dto.js';
 import type { VerifyResponseDto } from './dto/verify.dto.js';
 import { DetectedFace, FacePipeline, StageTimings } from './face-pipeline.js';
 import { matchThreshold } from './match-threshold.js';
+import { PipelineAdmission } from './pipeline-admission.js';
 
 /** What an enrollment key remembers about its face, besides the vector. */
 export interface EnrollmentMetadata {
@@ -35,13 +36,14 @@ export class RecognitionService {
     private readonly faces: FacesRepository,
     private readonly users: UsersRepository,
     private readonly enrollmentCache: EnrollmentCacheService,
+    private readonly admission: PipelineAdmission,
     config: AppConfig,
   ) {
     this.threshold = matchThreshold(config);
   }
 
   async recognise(image: Buffer): Promise<{ body: WithoutRequestId<RecogniseResponseDto>; timings: Timings }> {
-    const { facesDetected, face, embedding, timings } = await this.pipeline.embedLargestFace(image);
+    const { facesDetected, face, embedding, timings } = await this.admission.run(() => this.pipeline.embedLargestFace(image));
     const searchStarted = performance.now();
     const [best] = await this.faces.findNearest(embedding, 1);
     const search = performance.now() - searchStarted;
@@ -84,13 +86,13 @@ export class RecognitionService {
   /** 1:1: the best similarity between the photo's largest face and any face of the user. */
   async verify(image: Buffer, userId: string): Promise<WithoutRequestId<VerifyResponseDto>> {
     if (!(await this.users.exists(userId))) throw ApiError.userNotFound();
-    const { embedding } = await this.pipeline.embedLargestFace(image);
+    const { embedding } = await this.admission.run(() => this.pipeline.embedLargestFace(image));
     const similarity = (await this.faces.bestSimilarityForUser(userId, embedding)) ?? -1;
     return { status: 'success', match: similarity >= this.threshold, similarity: round(similarity), threshold: this.threshold };
   }
 
   async detect(image: Buffer): Promise<WithoutRequestId<DetectResponseDto>> {
-    const { faces } = await this.pipeline.detect(image);
+    const { faces } = await this.admission.run(() => this.pipeline.detect(image));
     const area = (face: DetectedFace) => face.box.width * face.box.height;
     return {
       faces: [...faces]

@@ -1,5 +1,7 @@
 import { Logger, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import { timeInference } from '../metrics/inference-timing.js';
+import { Metrics } from '../metrics/metrics.js';
 import { InferenceBackend } from './inference-backend.js';
 import { OnnxRuntimeBackend } from './onnx-runtime.backend.js';
 
@@ -28,7 +30,17 @@ async function createInferenceBackend(config: AppConfig): Promise<InferenceBacke
  * on top of it lives in faces/face-pipeline.module.ts. AppConfig comes from the global ConfigModule.
  */
 @Module({
-  providers: [{ provide: InferenceBackend, useFactory: createInferenceBackend, inject: [AppConfig] }],
+  providers: [
+    {
+      provide: InferenceBackend,
+      // Metrics is optional so that the module also stands alone (unit tests, benchmarks).
+      useFactory: async (config: AppConfig, metrics?: Metrics) => {
+        const backend = await createInferenceBackend(config);
+        return metrics ? timeInference(backend, metrics) : backend;
+      },
+      inject: [AppConfig, { token: Metrics, optional: true }],
+    },
+  ],
   exports: [InferenceBackend],
 })
 export class InferenceModule {}

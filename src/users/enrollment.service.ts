@@ -6,6 +6,7 @@ import { PrismaService } from '../database/prisma.service.js';
 import type { DbClient } from '../database/db-client.js';
 import { FacePipeline } from '../faces/face-pipeline.js';
 import { matchThreshold } from '../faces/match-threshold.js';
+import { PipelineAdmission } from '../faces/pipeline-admission.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { NewFace } from './face-record.js';
 import { FacesRepository } from './faces.repository.js';
@@ -41,6 +42,7 @@ export class EnrollmentService {
     private readonly users: UsersRepository,
     private readonly faces: FacesRepository,
     private readonly enrollmentCache: EnrollmentCacheService,
+    private readonly admission: PipelineAdmission,
     config: AppConfig,
   ) {
     this.threshold = matchThreshold(config);
@@ -76,7 +78,7 @@ export class EnrollmentService {
   }
 
   private async faceFromPhoto(image: Buffer): Promise<NewFace> {
-    const { face, embedding } = await this.pipeline.embedLargestFace(image);
+    const { face, embedding } = await this.admission.run(() => this.pipeline.embedLargestFace(image));
     return { embedding, detectionScore: face.score, box: face.box, quality: face.quality };
   }
 

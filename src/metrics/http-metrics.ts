@@ -1,0 +1,16 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Metrics } from './metrics.js';
+
+/** Counts and times every response by route template (`/api/v1/users/:id`), so ids never become labels. */
+export function httpMetricsMiddleware(metrics: Metrics) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const stopTimer = metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      const template = (req.route as { path?: string } | undefined)?.path;
+      const labels = { method: req.method, route: template ? `${req.baseUrl}${template}` : 'unmatched', status: String(res.statusCode) };
+      metrics.httpRequests.inc(labels);
+      stopTimer(labels);
+    });
+    next();
+  };
+}

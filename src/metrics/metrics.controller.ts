@@ -1,0 +1,25 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Metrics } from './metrics.js';
+
+@ApiTags('operations')
+@Controller('metrics')
+export class MetricsController {
+  constructor(private readonly metrics: Metrics) {}
+
+  @Get()
+  @Header('Cache-Control', 'no-store')
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  @ApiProduces('text/plain')
+  @ApiOperation({
+    summary: 'Prometheus metrics (text format); open like /health, never rate limited',
+    description:
+      'face_matrix_http_requests_total and face_matrix_http_request_duration_seconds by method, route template and status; ' +
+      'face_matrix_inference_duration_seconds by model; face_matrix_gallery_faces; face_matrix_enrollment_cache_entries; ' +
+      'face_matrix_pipeline_inflight/queued; process metrics with the face_matrix_ prefix.',
+  })
+  @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
+  async scrape(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+}
