@@ -20,7 +20,18 @@ class PastCalendarDate implements ValidatorConstraintInterface {
   }
 }
 
-export class AddUserDto {
+/** Exactly one of these: an enrollment key or (multipart) a photo. */
+export class FaceSourceDto {
+  @ApiPropertyOptional({ description: 'Enrollment key from recognise_user (single-use). Give this or `image`.' })
+  @IsOptional() @IsString() @MaxLength(64)
+  req_id?: string;
+
+  @ApiPropertyOptional({ type: 'string', format: 'binary', description: 'multipart only. Give this or `req_id`.' })
+  image?: unknown;
+}
+
+/** A person's details plus where their first face comes from. */
+export class AddUserDto extends FaceSourceDto {
   @ApiProperty({ minLength: 1, maxLength: 200, example: 'John Doe', description: 'Stored and returned verbatim' })
   @IsString() @IsNotEmpty() @MaxLength(200) @Matches(/\S/, { message: 'name must not be blank' })
   name: string;
@@ -34,22 +45,6 @@ export class AddUserDto {
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsEmail({}, { message: 'email must be a valid address' }) @MaxLength(320)
   email?: string;
-
-  @ApiPropertyOptional({ description: 'Enrollment key from a recognise_user no-match (single-use). Give this or `image`.' })
-  @IsOptional() @IsString() @MaxLength(64)
-  req_id?: string;
-
-  @ApiPropertyOptional({ type: 'string', format: 'binary', description: 'multipart only: a photo of the person. Give this or `req_id`.' })
-  image?: unknown;
-}
-
-export class FaceSourceDto {
-  @ApiPropertyOptional({ description: 'Enrollment key from recognise_user (single-use). Give this or `image`.' })
-  @IsOptional() @IsString() @MaxLength(64)
-  req_id?: string;
-
-  @ApiPropertyOptional({ type: 'string', format: 'binary', description: 'multipart only. Give this or `req_id`.' })
-  image?: unknown;
 }
 
 export class AddUserResponseDto {
