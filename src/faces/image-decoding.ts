@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { ApiError } from '../common/api-error.js';
+import { imageEndOffset, onlyPaddingAfter } from './image-end.js';
 import { RgbImage } from './rgb-image.js';
 
 /** Decompression-bomb guard: about a 48 MP photo; larger inputs are refused before decoding. */
@@ -33,7 +34,10 @@ export interface DecodedImage {
 
 /** Decodes JPEG/PNG/WebP, applies EXIF orientation, flattens alpha; bad input becomes an ApiError. */
 export async function decodeImage(bytes: Buffer): Promise<DecodedImage> {
-  if (sniffImageFormat(bytes) === undefined) throw ApiError.unsupportedImage();
+  const format = sniffImageFormat(bytes);
+  if (format === undefined) throw ApiError.unsupportedImage();
+  const end = imageEndOffset(bytes, format);
+  if (end !== undefined && !onlyPaddingAfter(bytes, end)) throw ApiError.unsupportedImage('Image has data after its end (polyglot files are refused)');
   try {
     const options = { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' as const };
     const metadata = await sharp(bytes, options).metadata();
