@@ -1,0 +1,59 @@
+// `npm run bench:latency [-- --requests 200]`: sequential recognise_user calls after warm-up, on a
+// 250x250 face photo and on a 1920x1280 group photo, against the built service on its defaults.
+// Prints client-side p50/p95/p99 and the server-side split per stage (from Server-Timing).
+import { parseArgs } from 'node:util';
+import { hasLfw, lfwPeople, lfwPhoto, npmSample, portrait250 } from './lib/photos.js';
+import { imageForm, startServer } from './lib/server.js';
+import { ms, summarise } from './lib/stats.js';
+
+const { values: args } = parseArgs({ options: { requests: { type: 'string', default: '200' }, warmup: { type: 'string', default: '20' } } });
+const requests = Number(args.requests);
+const warmup = Number(args.warmup);
+const log = (message: string) => process.stdout.write(`${message}\n`);
+
+const server = await startServer();
+try {
+  const post = async (route: string, form: FormData) => {
+    const started = performance.now();
+    const response = await fetch(`${server.url}${route}`, { method: 'POST', body: form });
+    const body = (await response.json()) as Record<string, any>;
+    return { status: response.status, body, elapsed: performance.now() - started, timing: response.headers.get('server-timing') ?? '' };
+  };
+
+  const large = npmSample(1); // 1920x1280, four people
+  let small: Buffer;
+  if (hasLfw) {
+    const { person, files } = lfwPeople().find((entry) => entry.files.length >= 2)!;
+    small = lfwPhoto(person, files[0]);
+  } else {
+    const detected = await post('/api/v1/detect', imageForm(npmSample(2)));
+    small = await portrait250(npmSample(2), detected.body.faces[0].box);
+  }
+  // The usual path: the person is enrolled, so each call is a match (no enrollment-cache write).
+  for (const photo of [small, large]) {
+    await post('/api/v1/add_user', imageForm(photo, { name: 'Bench Person', birthdate: '1980-01-01' }));
+  }
+
+  log(`| photo | requests | p50 | p95 | p99 | decode | detect | align | embed | search |`);
+  log(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
+  for (const [label, photo] of [['250x250 face', small], ['1920x1280 group', large]] as const) {
+    for (let i = 0; i < warmup; i++) await post('/api/v1/recognise_user', imageForm(photo));
+    const latencies: number[] = [];
+    const stages: Record<string, number[]> = {};
+    for (let i = 0; i < requests; i++) {
+      const result = await post('/api/v1/recognise_user', imageForm(photo));
+      if (result.status !== 200) throw new Error(`recognise_user answered ${result.status}: ${JSON.stringify(result.body)}`);
+      latencies.push(result.elapsed);
+      for (const entry of result.timing.split(',')) {
+        const [name, duration] = entry.trim().split(';dur=');
+        if (duration) (stages[name] ??= []).push(Number(duration));
+      }
+    }
+    const { p50, p95, p99 } = summarise(latencies);
+    const stage = (name: string) => ms(summarise(stages[name] ?? []).p50);
+    log(`| ${label} | ${requests} | ${ms(p50)} | ${ms(p95)} | ${ms(p99)} | ${stage('decode')} | ${stage('detect')} | ${stage('align')} | ${stage('embed')} | ${stage('search')} |`);
+  }
+  log(`\nStages are server-side medians from Server-Timing; p50/p95/p99 are what the client saw.`);
+} finally {
+  await server.stop();
+}

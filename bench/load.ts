@@ -1,0 +1,106 @@
+// `npm run bench:load [-- --duration 30 --gallery 1000 --stages 4,8,12]`: a closed loop like k6's
+// constant-vus, with autocannon, against the built service holding a real gallery. Each request
+// uploads a random photo. Prints req/s, latency percentiles, errors and server RSS per stage.
+import autocannon from 'autocannon';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { hasLfw, lfwPeople, lfwPhoto, multipartImage, npmSample, portrait250 } from './lib/photos.js';
+import { imageForm, mapConcurrent, startServer } from './lib/server.js';
+import { ms, summarise } from './lib/stats.js';
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '30' },
+    gallery: { type: 'string', default: '1000' },
+    stages: { type: 'string', default: '4,8,12' },
+  },
+});
+const duration = Number(args.duration);
+const gallerySize = Number(args.gallery);
+const stages = args.stages!.split(',').map(Number);
+const log = (message: string) => process.stdout.write(`${message}\n`);
+
+function rssMiB(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+const server = await startServer();
+try {
+  const enroll = (photo: Buffer, name: string) =>
+    fetch(`${server.url}/api/v1/add_user`, { method: 'POST', body: imageForm(photo, { name, birthdate: '1980-01-01' }) });
+  const addFace = (userId: string, photo: Buffer) => fetch(`${server.url}/api/v1/users/${userId}/faces`, { method: 'POST', body: imageForm(photo) });
+
+  let probes: Buffer[];
+  if (hasLfw) {
+    // Gallery: the first photo of `gallerySize` people; probes: their other photos plus strangers.
+    const people = lfwPeople();
+    const enrolled = people.slice(0, gallerySize);
+    log(`Enrolling ${enrolled.length} LFW people through the API...`);
+    await mapConcurrent(enrolled, 4, ({ person, files }) => enroll(lfwPhoto(person, files[0]), person));
+    const again = enrolled.filter((entry) => entry.files.length > 1).map(({ person, files }) => lfwPhoto(person, files[1]));
+    const strangers = people.slice(gallerySize, gallerySize + 300).map(({ person, files }) => lfwPhoto(person, files[0]));
+    probes = [...again.slice(0, 300), ...strangers];
+  } else {
+    // No ../shared: the faces of the npm sample photos, each enrolled once, then scaled and
+    // mirrored variants added as further faces until the gallery holds `gallerySize` faces.
+    const portraits: Buffer[] = [];
+    for (const index of [1, 2, 3, 4, 5, 6]) {
+      const detected = (await (await fetch(`${server.url}/api/v1/detect`, { method: 'POST', body: imageForm(npmSample(index)) })).json()) as any;
+      for (const face of detected.faces) portraits.push(await portrait250(npmSample(index), face.box));
+    }
+    log(`Enrolling ${portraits.length} sample faces and variants up to ${gallerySize} faces...`);
+    const sharp = (await import('sharp')).default;
+    let faces = 0;
+    for (const [i, portrait] of portraits.entries()) {
+      const response = await enroll(portrait, `Sample ${i}`);
+      if (response.status !== 201) continue;
+      const { user_id } = (await response.json()) as { user_id: string };
+      faces++;
+      for (let v = 0; faces < (gallerySize * (i + 1)) / portraits.length; v++) {
+        const variant = await sharp(portrait).resize(180 + (v % 60)).flop(v % 2 === 1).jpeg({ quality: 70 + (v % 25) }).toBuffer();
+        if ((await addFace(user_id, variant)).status === 201) faces++;
+      }
+    }
+    probes = portraits;
+  }
+  const bodies = probes.map(multipartImage);
+  log(`Gallery ready; ${bodies.length} probe photos. Stages of ${duration} s each.\n`);
+
+  log(`| clients | req/s | p50 | p95 | p99 | errors | server RSS max |`);
+  log(`| ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
+  for (const connections of stages) {
+    let rssMax = 0;
+    const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMiB(server.pid))), 500);
+    const latencies: number[] = [];
+    let failures = 0;
+    const options: autocannon.Options = {
+      url: `${server.url}/api/v1/recognise_user`,
+      connections,
+      duration,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request) => {
+            const { body, contentType } = bodies[Math.floor(Math.random() * bodies.length)];
+            return { ...request, body, headers: { ...request.headers, 'content-type': contentType } };
+          },
+        },
+      ],
+    };
+    const result = await new Promise<autocannon.Result>((resolve, reject) => {
+      const instance = autocannon(options, (error, finished) => (error ? reject(error) : resolve(finished)));
+      instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+        latencies.push(responseTime);
+        if (statusCode !== 200) failures++;
+      });
+    });
+    clearInterval(sampler);
+    const errors = failures + result.errors + result.timeouts;
+    const { p50, p95, p99 } = summarise(latencies);
+    const rate = latencies.length / duration;
+    log(`| ${connections} | ${rate.toFixed(1)} | ${ms(p50)} | ${ms(p95)} | ${ms(p99)} | ${errors} of ${latencies.length} | ${rssMax.toFixed(0)} MiB |`);
+  }
+} finally {
+  await server.stop();
+}
