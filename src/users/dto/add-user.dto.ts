@@ -34,6 +34,8 @@ export class FaceSourceDto {
 export class AddUserDto extends FaceSourceDto {
   @ApiProperty({ minLength: 1, maxLength: 200, example: 'John Doe', description: 'Stored and returned verbatim' })
   @IsString() @IsNotEmpty() @MaxLength(200) @Matches(/\S/, { message: 'name must not be blank' })
+  // PostgreSQL text cannot hold NUL, and control characters in a name only serve log or terminal tricks.
+  @Matches(/^\P{Cc}*$/u, { message: 'name must not contain control characters' })
   name: string;
 
   @ApiProperty({ format: 'date', example: '1990-01-01' })
