@@ -1,4 +1,3 @@
-/** @jest-environment ./test/support/shared-typed-arrays.environment.mjs */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';

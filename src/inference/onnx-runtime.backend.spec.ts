@@ -1,4 +1,3 @@
-/** @jest-environment ./test/support/shared-typed-arrays.environment.mjs */
 import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

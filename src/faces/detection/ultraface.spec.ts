@@ -1,4 +1,3 @@
-/** @jest-environment ./test/support/shared-typed-arrays.environment.mjs */
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { createOnnxBackend, npmSamplePhoto } from '../../../test/support/face-fixtures.js';
