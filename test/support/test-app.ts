@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,12 +19,12 @@ export interface TestApp {
  * The real app (real modules, embedded PostgreSQL, real models) on a fresh data dir,
  * configured exactly as main.ts does, minus the listening port.
  */
-export async function startTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string | undefined> = {}, options: { logger?: LoggerService } = {}): Promise<TestApp> {
   const dataDir = env.DATA_DIR ?? (await mkdtemp(path.join(tmpdir(), 'face-matrix-test-')));
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.forRoot({ LOG_LEVEL: 'error', ...env, DATA_DIR: dataDir })],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  const app = moduleRef.createNestApplication({ logger: options.logger ?? ['error'] });
   configureApp(app);
   await app.init();
   return {
