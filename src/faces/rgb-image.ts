@@ -15,48 +15,49 @@ export type Affine = readonly [number, number, number, number, number, number];
  */
 export function warpAffine(image: RgbImage, outputToSource: Affine, width: number, height: number, samplesPerAxis = 1): RgbImage {
   const [a, b, c, d, e, f] = outputToSource;
+  const { data, width: sourceWidth, height: sourceHeight } = image;
   const out = new Uint8Array(width * height * 3);
   const n = Math.max(1, Math.round(samplesPerAxis));
   const weight = 1 / (n * n);
-  const accum = [0, 0, 0];
+  // Runs per output pixel on every request: sampling is inlined, without allocations.
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      accum[0] = accum[1] = accum[2] = 0;
+      let red = 0;
+      let green = 0;
+      let blue = 0;
       for (let sy = 0; sy < n; sy++) {
         const oy = y + (sy + 0.5) / n - 0.5;
         for (let sx = 0; sx < n; sx++) {
           const ox = x + (sx + 0.5) / n - 0.5;
-          sampleBilinear(image, a * ox + b * oy + c, d * ox + e * oy + f, accum);
+          const px = a * ox + b * oy + c;
+          const py = d * ox + e * oy + f;
+          const x0 = Math.floor(px);
+          const y0 = Math.floor(py);
+          const fx = px - x0;
+          const fy = py - y0;
+          for (let dy = 0; dy <= 1; dy++) {
+            const yy = y0 + dy;
+            if (yy < 0 || yy >= sourceHeight) continue;
+            const wy = dy === 0 ? 1 - fy : fy;
+            for (let dx = 0; dx <= 1; dx++) {
+              const xx = x0 + dx;
+              if (xx < 0 || xx >= sourceWidth) continue;
+              const w = wy * (dx === 0 ? 1 - fx : fx);
+              const i = (yy * sourceWidth + xx) * 3;
+              red += w * data[i];
+              green += w * data[i + 1];
+              blue += w * data[i + 2];
+            }
+          }
         }
       }
       const o = (y * width + x) * 3;
-      out[o] = Math.round(accum[0] * weight);
-      out[o + 1] = Math.round(accum[1] * weight);
-      out[o + 2] = Math.round(accum[2] * weight);
+      out[o] = Math.round(red * weight);
+      out[o + 1] = Math.round(green * weight);
+      out[o + 2] = Math.round(blue * weight);
     }
   }
   return { data: out, width, height };
-}
-
-function sampleBilinear(image: RgbImage, x: number, y: number, accum: number[]): void {
-  const x0 = Math.floor(x);
-  const y0 = Math.floor(y);
-  const fx = x - x0;
-  const fy = y - y0;
-  for (let dy = 0; dy <= 1; dy++) {
-    const yy = y0 + dy;
-    if (yy < 0 || yy >= image.height) continue;
-    const wy = dy === 0 ? 1 - fy : fy;
-    for (let dx = 0; dx <= 1; dx++) {
-      const xx = x0 + dx;
-      if (xx < 0 || xx >= image.width) continue;
-      const w = wy * (dx === 0 ? 1 - fx : fx);
-      const i = (yy * image.width + xx) * 3;
-      accum[0] += w * image.data[i];
-      accum[1] += w * image.data[i + 1];
-      accum[2] += w * image.data[i + 2];
-    }
-  }
 }
 
 /** Supersampling needed to shrink by `scale` (source px per output px) without aliasing. */
@@ -107,9 +108,13 @@ export function mirror(image: RgbImage): RgbImage {
 export function toPlanarTensor(image: RgbImage, bgr: boolean): Float32Array {
   const plane = image.width * image.height;
   const out = new Float32Array(plane * 3);
-  const order = bgr ? [2, 1, 0] : [0, 1, 2];
-  for (let i = 0; i < plane; i++) {
-    for (let c = 0; c < 3; c++) out[c * plane + i] = (image.data[i * 3 + order[c]] - 127) / 128;
+  const { data } = image;
+  const first = bgr ? 2 : 0;
+  const last = bgr ? 0 : 2;
+  for (let i = 0, j = 0; i < plane; i++, j += 3) {
+    out[i] = (data[j + first] - 127) * 0.0078125;
+    out[plane + i] = (data[j + 1] - 127) * 0.0078125;
+    out[2 * plane + i] = (data[j + last] - 127) * 0.0078125;
   }
   return out;
 }
