@@ -42,7 +42,9 @@ function setUpSwagger(app: INestApplication): void {
       .setTitle('Face Matrix')
       .setDescription(
         'Self-hosted face recognition. Upload a photo to recognise a person, or enroll them with the ' +
-          'short-lived `req_id` a no-match returns. Every error uses one envelope with a stable `error_code`.',
+          'short-lived `req_id` a no-match returns. Every error uses one envelope with a stable `error_code`. ' +
+          'With API_KEYS set, every /api/v1 route needs `x-api-key`; /health, /metrics and these docs stay open. ' +
+          'Requests are rate limited per key (per IP without keys): 429 with Retry-After.',
       )
       .setVersion('1')
       .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'api-key')

@@ -36,8 +36,10 @@ const DESCRIPTIONS: Record<number, string> = {
   413: 'Upload larger than MAX_UPLOAD_BYTES (error_code 413)',
   415: 'Not a JPEG, PNG or WebP image (error_code 415)',
   422: 'Image cannot be used: no face (601), too many pixels (416), unusable (602)',
-  429: 'Rate limited (error_code 429); see Retry-After',
-  503: 'A dependency is down: database (503) or inference (504); see Retry-After',
+  429: 'Rate limited (error_code 429): more than RATE_LIMIT_PER_MINUTE requests per key (per IP without keys); see Retry-After',
+  503:
+    'Unavailable, see Retry-After: database down (503), inference backend down (504), pipeline queue full (505), ' +
+    'image processing over PIPELINE_TIMEOUT_MS (507)',
 };
 
 /** Documents the envelope for each listed status in Swagger. */

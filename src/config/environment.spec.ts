@@ -15,6 +15,12 @@ describe('validateEnvironment', () => {
       maxUploadBytes: 10_485_760,
       apiKeys: [],
       matchThresholdOverride: undefined,
+      rateLimitPerMinute: 6000,
+      maxInflightRecognitions: 4,
+      maxQueuedRecognitions: 32,
+      pipelineTimeoutMs: 15_000,
+      corsOrigins: [],
+      shutdownDrainMs: 25_000,
     });
     expect(config.usesEmbeddedDatabase).toBe(true);
   });
@@ -39,6 +45,16 @@ describe('validateEnvironment', () => {
       const message = (error as Error).message;
       for (const name of ['PORT', 'INFERENCE_BACKEND', 'DATABASE_URL', 'ENROLLMENT_TTL_SECONDS']) expect(message).toContain(name);
     }
+  });
+
+  it('parses the reliability settings and refuses nonsense', () => {
+    const config = new AppConfig(validateEnvironment({ RATE_LIMIT_PER_MINUTE: '0', MAX_INFLIGHT_RECOGNITIONS: '2', CORS_ORIGINS: 'https://a.example, https://b.example' }));
+    expect(config.rateLimitPerMinute).toBe(0);
+    expect(config.maxInflightRecognitions).toBe(2);
+    expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(() => validateEnvironment({ MAX_INFLIGHT_RECOGNITIONS: '0' })).toThrow(/MAX_INFLIGHT_RECOGNITIONS/);
+    expect(() => validateEnvironment({ PIPELINE_TIMEOUT_MS: '5' })).toThrow(/PIPELINE_TIMEOUT_MS/);
+    expect(() => validateEnvironment({ RATE_LIMIT_PER_MINUTE: '-1' })).toThrow(/RATE_LIMIT_PER_MINUTE/);
   });
 
   it('ignores unrelated variables', () => {
