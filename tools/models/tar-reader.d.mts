@@ -1,0 +1,1 @@
+export declare function extractFromTgz(tgz: Buffer, wantedPaths: readonly string[]): Map<string, Buffer>;
