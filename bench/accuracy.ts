@@ -26,6 +26,7 @@ const log = (message: string) => process.stderr.write(`${message}\n`);
 
 const cliOptions = {
   landmarkFlip: !process.argv.includes('--no-landmark-flip'),
+  landmarkRefine: process.argv.includes('--landmark-refine'),
   withRgb: process.argv.includes('--rgb'),
 };
 
@@ -36,7 +37,7 @@ const cliOptions = {
  */
 const CACHE_VERSION = 2;
 function pipelineFingerprint(): string {
-  const hash = createHash('sha256').update(`${CACHE_VERSION} landmarkFlip=${cliOptions.landmarkFlip}`);
+  const hash = createHash('sha256').update(`${CACHE_VERSION} landmarkFlip=${cliOptions.landmarkFlip}${cliOptions.landmarkRefine ? ' refine' : ''}`);
   for (const file of ['alignment.ts', 'rgb-image.ts', 'image-decoding.ts', 'detection/landmarks.ts']) {
     hash.update(readFileSync(join(repoRoot, 'src/faces', file)));
   }
@@ -47,10 +48,10 @@ function pipelineFingerprint(): string {
 }
 
 const backend = await OnnxRuntimeBackend.create({ modelRepository: join(repoRoot, 'model_repository'), ortIntraOpThreads: 1 });
-const { landmarkFlip } = cliOptions;
-const bgr = new FacePipeline(backend, { flipAugmentation: false, embedderBgr: true, landmarkFlip });
-const rgb = new FacePipeline(backend, { flipAugmentation: false, embedderBgr: false, landmarkFlip });
-const shipped = new FacePipeline(backend, { landmarkFlip });
+const { landmarkFlip, landmarkRefine } = cliOptions;
+const bgr = new FacePipeline(backend, { flipAugmentation: false, embedderBgr: true, landmarkFlip, landmarkRefine });
+const rgb = new FacePipeline(backend, { flipAugmentation: false, embedderBgr: false, landmarkFlip, landmarkRefine });
+const shipped = new FacePipeline(backend, { landmarkFlip, landmarkRefine });
 
 /** Per image: the embedding of the face and of its mirror image (BGR), plus RGB on request. */
 async function embedAll(ids: string[], withRgb: ReadonlySet<string>) {

@@ -14,6 +14,7 @@ import {
   landmarkInput,
   mirrorGrey,
   Point,
+  refinedLandmarkCrop,
 } from './detection/landmarks.js';
 import { Box, Candidate, decodeDetections, DETECTOR_INPUT, DETECTOR_NMS_IOU, detectionFrames, nonMaximumSuppression, trustedInFrame } from './detection/ultraface.js';
 import { faceQuality, laplacianVariance } from './face-quality.js';
@@ -60,6 +61,8 @@ export interface FacePipelineOptions {
   readonly embedderBgr: boolean;
   /** Average the landmarks found on the face crop and on its mirror image (measured by bench:accuracy). */
   readonly landmarkFlip: boolean;
+  /** Run the landmark model a second time on a crop placed from the first pass's points (measured by bench:accuracy). */
+  readonly landmarkRefine: boolean;
   /** Detections kept per image, best scores first; bounds the cost of a crowd photo. */
   readonly maxFaces: number;
 }
@@ -68,6 +71,7 @@ export const DEFAULT_FACE_PIPELINE_OPTIONS: FacePipelineOptions = {
   flipAugmentation: true,
   embedderBgr: true,
   landmarkFlip: true,
+  landmarkRefine: false,
   maxFaces: 50,
 };
 export const FACE_PIPELINE_OPTIONS = Symbol('FACE_PIPELINE_OPTIONS');
@@ -172,15 +176,21 @@ export class FacePipeline {
   }
 
   private async locateLandmarks(image: RgbImage, box: Box): Promise<Point[]> {
-    const crop = landmarkCropFor(box, image.width, image.height);
+    let points = await this.landmarksInCrop(image, landmarkCropFor(box, image.width, image.height));
+    if (this.options.landmarkRefine) points = await this.landmarksInCrop(image, refinedLandmarkCrop(points, image.width, image.height));
+    return fivePointsFrom68(points);
+  }
+
+  private async landmarksInCrop(image: RgbImage, crop: Box): Promise<Point[]> {
     const grey = toGrey(cropResize(image, crop, LANDMARK_INPUT_SIZE, LANDMARK_INPUT_SIZE));
     const run = async (input: Float32Array) =>
       (await this.backend.infer(FACE_MODELS.landmarks, { input: { data: landmarkInput(input), dims: [1, 1, LANDMARK_INPUT_SIZE, LANDMARK_INPUT_SIZE] } }))
         .output.data;
     let output = await run(grey);
     if (this.options.landmarkFlip) output = averageWithMirrored(output, await run(mirrorGrey(grey, LANDMARK_INPUT_SIZE)));
-    return fivePointsFrom68(decodeLandmarks(output, crop));
+    return decodeLandmarks(output, crop);
   }
+
 
   private describe(decoded: DecodedImage, candidate: Candidate, landmarks: Point[], aligned: RgbImage): DetectedFace {
     const { scale, originalWidth, originalHeight } = decoded;
