@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { isDatabaseUnavailable } from '../database/database-errors.js';
 import { InferenceUnavailableError } from '../inference/inference-backend.js';
 import { ApiError, ErrorCode, ErrorCodeValue, ErrorDetail } from './api-error.js';
+import { redactBiometrics } from './log-redaction.js';
 
 interface Envelope {
   status: 'error';
@@ -96,5 +97,6 @@ function terminusReport(exception: unknown): Record<string, unknown> {
 }
 
 function describe(exception: unknown): string {
-  return exception instanceof Error ? `${exception.name}: ${exception.message}\n${exception.stack ?? ''}` : String(exception);
+  const text = exception instanceof Error ? `${exception.name}: ${exception.message}\n${exception.stack ?? ''}` : String(exception);
+  return redactBiometrics(text);
 }
