@@ -25,6 +25,8 @@ export function createLogger(level: AppConfig['logLevel']): ConsoleLogger {
 export function configureApp(app: INestApplication): void {
   const express = app.getHttpAdapter().getInstance() as Express;
   express.disable('x-powered-by');
+  // Client IPs (per-IP rate limits) come from X-Forwarded-For only when proxies are declared.
+  express.set('trust proxy', app.get(AppConfig).trustProxy);
   app.use(requestIdMiddleware);
   app.use(requestLoggingMiddleware);
   app.use(httpMetricsMiddleware(app.get(Metrics)));

@@ -93,6 +93,31 @@ describe('rate limiting without keys', () => {
   });
 });
 
+describe('rate limiting behind a proxy', () => {
+  it('counts each forwarded client separately only when TRUST_PROXY declares the proxy', async () => {
+    const fromClient = (t: TestApp, ip: string) => request(t.http).get('/api/v1/users').set('X-Forwarded-For', ip);
+    const proxied = await startTestApp({ RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: '1' });
+    try {
+      for (const ip of ['203.0.113.1', '203.0.113.2']) {
+        await fromClient(proxied, ip).expect(200);
+        await fromClient(proxied, ip).expect(200);
+        await fromClient(proxied, ip).expect(429);
+      }
+    } finally {
+      await proxied.close();
+    }
+    // Without it, a forged header cannot buy a fresh allowance.
+    const direct = await startTestApp({ RATE_LIMIT_PER_MINUTE: '2' });
+    try {
+      await fromClient(direct, '203.0.113.1').expect(200);
+      await fromClient(direct, '203.0.113.2').expect(200);
+      await fromClient(direct, '203.0.113.3').expect(429);
+    } finally {
+      await direct.close();
+    }
+  });
+});
+
 describe('security headers and CORS', () => {
   let t: TestApp;
   beforeAll(async () => {

@@ -29,6 +29,8 @@ export class AppConfig {
   /** Empty = CORS off; ['*'] = any origin. */
   readonly corsOrigins: readonly string[];
   readonly shutdownDrainMs: number;
+  /** Express's `trust proxy` value; false = the TCP peer is the client. */
+  readonly trustProxy: boolean | number | string;
 
   constructor(env: Environment) {
     this.port = env.PORT;
@@ -52,6 +54,7 @@ export class AppConfig {
     this.pipelineTimeoutMs = env.PIPELINE_TIMEOUT_MS;
     this.corsOrigins = splitList(env.CORS_ORIGINS);
     this.shutdownDrainMs = env.SHUTDOWN_DRAIN_MS;
+    this.trustProxy = env.TRUST_PROXY === undefined ? false : env.TRUST_PROXY === 'true' ? true : /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY;
   }
 
   get usesEmbeddedDatabase(): boolean {

@@ -55,6 +55,10 @@ describe('validateEnvironment', () => {
     expect(() => validateEnvironment({ MAX_INFLIGHT_RECOGNITIONS: '0' })).toThrow(/MAX_INFLIGHT_RECOGNITIONS/);
     expect(() => validateEnvironment({ PIPELINE_TIMEOUT_MS: '5' })).toThrow(/PIPELINE_TIMEOUT_MS/);
     expect(() => validateEnvironment({ RATE_LIMIT_PER_MINUTE: '-1' })).toThrow(/RATE_LIMIT_PER_MINUTE/);
+    expect(new AppConfig(validateEnvironment({ TRUST_PROXY: '2' })).trustProxy).toBe(2);
+    expect(new AppConfig(validateEnvironment({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' })).trustProxy).toBe('10.0.0.0/8, 127.0.0.1');
+    expect(new AppConfig(validateEnvironment({})).trustProxy).toBe(false);
+    expect(() => validateEnvironment({ TRUST_PROXY: 'everyone please' })).toThrow(/TRUST_PROXY/);
   });
 
   it('ignores unrelated variables', () => {

@@ -73,6 +73,15 @@ export class Environment {
   @Transform(blankToUndefined) @IsOptional() @IsString()
   CORS_ORIGINS?: string;
 
+  /**
+   * Express's `trust proxy`: unset = the TCP peer is the client; a number = that many proxies in front;
+   * otherwise addresses/CIDRs of trusted proxies. Needed behind an ingress for per-IP rate limits.
+   */
+  @Transform(blankToUndefined) @IsOptional() @Matches(/^(\d{1,2}|true|[0-9a-fA-F:.\/,\s]+|loopback|linklocal|uniquelocal)$/, {
+    message: 'TRUST_PROXY must be a hop count, true, or proxy addresses/CIDRs',
+  })
+  TRUST_PROXY?: string;
+
   /** On SIGTERM, how long in-flight requests may take to finish before connections are cut. */
   @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
   SHUTDOWN_DRAIN_MS = 25_000;
@@ -84,7 +93,7 @@ export class Environment {
 const ENVIRONMENT_KEYS: readonly (keyof Environment)[] = [
   'PORT', 'DATABASE_URL', 'DATABASE_POOL_MAX', 'DATA_DIR', 'INFERENCE_BACKEND', 'TRITON_GRPC_URL', 'TRITON_TIMEOUT_MS', 'HNSW_EF_SEARCH', 'MODEL_REPOSITORY',
   'ORT_INTRA_OP_THREADS', 'MATCH_THRESHOLD', 'ENROLLMENT_TTL_SECONDS', 'MAX_UPLOAD_BYTES', 'API_KEYS', 'LOG_LEVEL',
-  'RATE_LIMIT_PER_MINUTE', 'MAX_INFLIGHT_RECOGNITIONS', 'MAX_QUEUED_RECOGNITIONS', 'PIPELINE_TIMEOUT_MS', 'CORS_ORIGINS', 'SHUTDOWN_DRAIN_MS',
+  'RATE_LIMIT_PER_MINUTE', 'MAX_INFLIGHT_RECOGNITIONS', 'MAX_QUEUED_RECOGNITIONS', 'PIPELINE_TIMEOUT_MS', 'CORS_ORIGINS', 'SHUTDOWN_DRAIN_MS', 'TRUST_PROXY',
 ];
 
 export class InvalidEnvironmentError extends Error {}
