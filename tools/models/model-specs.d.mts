@@ -10,6 +10,8 @@ export interface ModelSpec {
   readonly maxBatchSize: number;
   readonly inputs: readonly TensorSpec[];
   readonly outputs: readonly TensorSpec[];
+  readonly batching?: { readonly dimParam: string; readonly finalReshapeOutput: string; readonly outputSha256: string };
 }
 export declare const SOURCE_PACKAGE: { name: string; version: string; integrity: string; license: string };
 export declare const MODEL_SPECS: readonly ModelSpec[];
+export declare function builtSha256(spec: ModelSpec): string;

@@ -9,8 +9,11 @@ export const SOURCE_PACKAGE = {
 };
 
 /**
- * One entry per Triton model. Tensor names and dims are what the ONNX graphs declare; the graphs
- * have a fixed batch dimension of 1, so max_batch_size is 0 and the 1 is part of dims.
+ * One entry per Triton model. Tensor names and dims are what the ONNX graphs declare. The source
+ * graphs all have a fixed batch dimension of 1. Detector and landmarks are served as they are
+ * (max_batch_size 0, the 1 part of dims). The embedder is rewritten by models:build to a dynamic
+ * batch (see `batching` and onnx-batch-dim.mjs), so its dims leave the batch out and Triton may
+ * batch requests together.
  */
 export const MODEL_SPECS = [
   {
@@ -39,8 +42,21 @@ export const MODEL_SPECS = [
     sourceFile: 'package/model/fr_feature.onnx',
     sourceSha256: '87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581',
     description: 'MobileFaceNet 512-D embedding of a 112x112 BGR face aligned to the ArcFace template',
-    maxBatchSize: 0,
-    inputs: [{ name: 'input', dims: [1, 3, 112, 112] }],
-    outputs: [{ name: 'output', dims: [1, 512] }],
+    // 16 covers a flip pair of 8 concurrent requests; larger batches gain nothing on CPU.
+    maxBatchSize: 16,
+    inputs: [{ name: 'input', dims: [3, 112, 112] }],
+    outputs: [{ name: 'output', dims: [512] }],
+    batching: {
+      dimParam: 'batch',
+      // The graph ends in Reshape(shape=[1, -1]), which would fold a batch of N into one row.
+      finalReshapeOutput: 'output',
+      // sha256 of the rewritten graph; the build refuses anything else.
+      outputSha256: 'beb70cbd2970379a09874e130c662efd88e509b10ad125b12baad4a2d0c751e3',
+    },
   },
 ];
+
+/** The sha256 model.onnx must have: the rewritten graph's when the spec rewrites it, else the source's. */
+export function builtSha256(spec) {
+  return spec.batching?.outputSha256 ?? spec.sourceSha256;
+}
