@@ -7,6 +7,7 @@ import { EMBEDDING_DIMENSION } from '../common/embedding.js';
 import { OnnxRuntimeBackend } from '../inference/onnx-runtime.backend.js';
 import { FacePipeline } from './face-pipeline.js';
 import { DEFAULT_MATCH_THRESHOLD } from './match-threshold.js';
+import { mirror } from './rgb-image.js';
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, value, i) => sum + value * b[i], 0);
 
@@ -110,6 +111,22 @@ describe('FacePipeline', () => {
     expect(dot(a.embedding, b.embedding)).toBeGreaterThan(0.9);
     const other = await pipeline.embedLargestFace(readFileSync(npmSamplePhoto(3)));
     expect(dot(a.embedding, other.embedding)).toBeLessThan(DEFAULT_MATCH_THRESHOLD);
+  });
+
+  it.each([1, 2, 3, 4, 5, 6])('recognition shortcuts change nothing on sample %i: same face as detect, same vector as one view at a time', async (index) => {
+    const photo = readFileSync(npmSamplePhoto(index));
+    const detected = await pipeline.detect(photo);
+    const largest = await pipeline.alignLargestFace(photo);
+    // Only the chosen face gets landmarks on the recognise path; it must be one detect describes identically.
+    expect(largest.facesDetected).toBe(detected.faces.length);
+    expect(detected.faces).toContainEqual(largest.face);
+    // The two flip views run concurrently; the sum must equal the sequential one, in the same order.
+    const single = new FacePipeline(backend, { flipAugmentation: false });
+    const views = [await single.embedAligned(largest.aligned), await single.embedAligned(mirror(largest.aligned))];
+    const sum = views[0].map((value, i) => value + views[1][i]);
+    const norm = Math.sqrt(sum.reduce((total, value) => total + value * value, 0));
+    const expected = sum.map((value) => value / norm);
+    expect(await pipeline.embedAligned(largest.aligned)).toEqual(expected);
   });
 
   const lfw = sharedDataAvailable('LFW match test') ? it : it.skip;

@@ -16,7 +16,17 @@ import {
   Point,
   refinedLandmarkCrop,
 } from './detection/landmarks.js';
-import { Box, Candidate, decodeDetections, DETECTOR_INPUT, DETECTOR_NMS_IOU, detectionFrames, nonMaximumSuppression, trustedInFrame } from './detection/ultraface.js';
+import {
+  Box,
+  Candidate,
+  decodeDetections,
+  DETECTOR_INPUT,
+  DETECTOR_NMS_IOU,
+  DetectionFrame,
+  detectionFrames,
+  nonMaximumSuppression,
+  trustedInFrame,
+} from './detection/ultraface.js';
 import { faceQuality, laplacianVariance } from './face-quality.js';
 import { decodeImage, DecodedImage } from './image-decoding.js';
 import { cropResize, mirror, RgbImage, toGrey, toPlanarTensor } from './rgb-image.js';
@@ -116,10 +126,14 @@ export class FacePipeline {
   async alignLargestFace(image: Buffer): Promise<{ facesDetected: number; face: DetectedFace; aligned: RgbImage; timings: StageTimings }> {
     const timings: StageTimings = { decode: 0, detect: 0, align: 0, embed: 0 };
     const decoded = await timed(timings, 'decode', () => decodeImage(image));
-    const found = await this.findFaces(decoded, timings);
-    if (found.length === 0) throw ApiError.faceNotDetected();
-    const largest = found.reduce((best, f) => (f.prominence > best.prominence ? f : best));
-    return { facesDetected: found.length, face: largest.face, aligned: largest.aligned, timings };
+    const candidates = await this.detectCandidates(decoded, timings);
+    if (candidates.length === 0) throw ApiError.faceNotDetected();
+    // Prominence needs the box only, so the other faces of a group photo skip landmarks and alignment.
+    const { width, height } = decoded.image;
+    const prominence = (candidate: Candidate) => faceProminence(candidate.box, width, height);
+    const chosen = candidates.reduce((best, c) => (prominence(c) > prominence(best) ? c : best));
+    const found = await this.locateFace(decoded, chosen, timings);
+    return { facesDetected: candidates.length, face: found.face, aligned: found.aligned, timings };
   }
 
   /**
@@ -128,51 +142,64 @@ export class FacePipeline {
    */
   async embedAligned(aligned: RgbImage): Promise<Float32Array> {
     const views = this.options.flipAugmentation ? [aligned, mirror(aligned)] : [aligned];
+    // Both views at once: ONNX Runtime runs concurrent session.run calls on libuv's threadpool.
+    const units = await Promise.all(views.map((view) => this.embedView(view)));
     const sum = new Float32Array(EMBEDDING_DIMENSION);
-    for (const view of views) {
-      const data = toPlanarTensor(view, this.options.embedderBgr);
-      const outputs = await this.backend.infer(FACE_MODELS.embedder, {
-        input: { data, dims: [1, 3, ALIGNED_FACE_SIZE, ALIGNED_FACE_SIZE] },
-      });
-      const vector = outputs.output.data;
-      if (vector.length !== EMBEDDING_DIMENSION) throw new Error(`Embedder returned ${vector.length} values, expected ${EMBEDDING_DIMENSION}`);
-      const unit = l2Normalise(vector);
-      for (let i = 0; i < EMBEDDING_DIMENSION; i++) sum[i] += unit[i];
-    }
+    for (const unit of units) for (let i = 0; i < EMBEDDING_DIMENSION; i++) sum[i] += unit[i];
     return l2Normalise(sum);
   }
 
+  private async embedView(view: RgbImage): Promise<Float32Array> {
+    const data = toPlanarTensor(view, this.options.embedderBgr);
+    const outputs = await this.backend.infer(FACE_MODELS.embedder, {
+      input: { data, dims: [1, 3, ALIGNED_FACE_SIZE, ALIGNED_FACE_SIZE] },
+    });
+    const vector = outputs.output.data;
+    if (vector.length !== EMBEDDING_DIMENSION) throw new Error(`Embedder returned ${vector.length} values, expected ${EMBEDDING_DIMENSION}`);
+    return l2Normalise(vector);
+  }
+
   private async findFaces(decoded: DecodedImage, timings: StageTimings): Promise<FoundFace[]> {
-    const candidates = await timed(timings, 'detect', () => this.runDetector(decoded.image));
     const found: FoundFace[] = [];
-    for (const candidate of candidates.slice(0, this.options.maxFaces)) {
-      const landmarks = await timed(timings, 'detect', () => this.locateLandmarks(decoded.image, candidate.box));
-      const aligned = await timed(timings, 'align', async () => alignFace(decoded.image, landmarks));
-      const prominence = faceProminence(candidate.box, decoded.image.width, decoded.image.height);
-      found.push({ face: this.describe(decoded, candidate, landmarks, aligned), aligned, prominence });
-    }
+    for (const candidate of await this.detectCandidates(decoded, timings)) found.push(await this.locateFace(decoded, candidate, timings));
     return found;
   }
 
+  /** Detector candidates after NMS, best first, at most maxFaces. */
+  private async detectCandidates(decoded: DecodedImage, timings: StageTimings): Promise<Candidate[]> {
+    const candidates = await timed(timings, 'detect', () => this.runDetector(decoded.image));
+    return candidates.slice(0, this.options.maxFaces);
+  }
+
+  private async locateFace(decoded: DecodedImage, candidate: Candidate, timings: StageTimings): Promise<FoundFace> {
+    const landmarks = await timed(timings, 'detect', () => this.locateLandmarks(decoded.image, candidate.box));
+    const aligned = await timed(timings, 'align', async () => alignFace(decoded.image, landmarks));
+    const prominence = faceProminence(candidate.box, decoded.image.width, decoded.image.height);
+    return { face: this.describe(decoded, candidate, landmarks, aligned), aligned, prominence };
+  }
+
   private async runDetector(image: RgbImage): Promise<Candidate[]> {
-    const candidates: Candidate[] = [];
-    for (const frame of detectionFrames(image.width, image.height)) {
-      // libvips resizes far faster than a JS loop; the detector was trained on a plain stretch to 320x240.
-      const input = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-        .extract({ left: frame.x, top: frame.y, width: frame.width, height: frame.height })
-        .resize(DETECTOR_INPUT.width, DETECTOR_INPUT.height, { fit: 'fill', kernel: 'linear' })
-        .raw()
-        .toBuffer();
-      const outputs = await this.backend.infer(FACE_MODELS.detector, {
-        input: {
-          data: toPlanarTensor({ data: input, width: DETECTOR_INPUT.width, height: DETECTOR_INPUT.height }, false),
-          dims: [1, 3, DETECTOR_INPUT.height, DETECTOR_INPUT.width],
-        },
-      });
-      const found = decodeDetections(outputs.scores.data, outputs.boxes.data, frame);
-      candidates.push(...found.filter((candidate) => trustedInFrame(candidate, frame, image.width, image.height)));
-    }
-    return nonMaximumSuppression(candidates, DETECTOR_NMS_IOU);
+    // Frames run concurrently (resize in libvips, inference in ONNX Runtime, both off the event
+    // loop); results are gathered in frame order, so NMS sees the same list as a sequential loop.
+    const perFrame = await Promise.all(detectionFrames(image.width, image.height).map((frame) => this.detectInFrame(image, frame)));
+    return nonMaximumSuppression(perFrame.flat(), DETECTOR_NMS_IOU);
+  }
+
+  private async detectInFrame(image: RgbImage, frame: DetectionFrame): Promise<Candidate[]> {
+    // libvips resizes far faster than a JS loop; the detector was trained on a plain stretch to 320x240.
+    const input = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+      .extract({ left: frame.x, top: frame.y, width: frame.width, height: frame.height })
+      .resize(DETECTOR_INPUT.width, DETECTOR_INPUT.height, { fit: 'fill', kernel: 'linear' })
+      .raw()
+      .toBuffer();
+    const outputs = await this.backend.infer(FACE_MODELS.detector, {
+      input: {
+        data: toPlanarTensor({ data: input, width: DETECTOR_INPUT.width, height: DETECTOR_INPUT.height }, false),
+        dims: [1, 3, DETECTOR_INPUT.height, DETECTOR_INPUT.width],
+      },
+    });
+    const found = decodeDetections(outputs.scores.data, outputs.boxes.data, frame);
+    return found.filter((candidate) => trustedInFrame(candidate, frame, image.width, image.height));
   }
 
   private async locateLandmarks(image: RgbImage, box: Box): Promise<Point[]> {
@@ -186,9 +213,9 @@ export class FacePipeline {
     const run = async (input: Float32Array) =>
       (await this.backend.infer(FACE_MODELS.landmarks, { input: { data: landmarkInput(input), dims: [1, 1, LANDMARK_INPUT_SIZE, LANDMARK_INPUT_SIZE] } }))
         .output.data;
-    let output = await run(grey);
-    if (this.options.landmarkFlip) output = averageWithMirrored(output, await run(mirrorGrey(grey, LANDMARK_INPUT_SIZE)));
-    return decodeLandmarks(output, crop);
+    if (!this.options.landmarkFlip) return decodeLandmarks(await run(grey), crop);
+    const [plain, mirrored] = await Promise.all([run(grey), run(mirrorGrey(grey, LANDMARK_INPUT_SIZE))]);
+    return decodeLandmarks(averageWithMirrored(plain, mirrored), crop);
   }
 
 
