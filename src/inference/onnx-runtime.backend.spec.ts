@@ -30,11 +30,15 @@ describe('OnnxRuntimeBackend', () => {
     try {
       expect(await backend.status()).toEqual(Object.values(FACE_MODELS).map((model) => ({ model, ready: true })));
       const config = backend.modelConfig(FACE_MODELS.embedder);
-      const dims = config.inputs[0].dims;
-      const outputs = await backend.infer(FACE_MODELS.embedder, {
-        [config.inputs[0].name]: { data: new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(0.1), dims },
-      });
-      expect(outputs[config.outputs[0].name].dims).toEqual(config.outputs[0].dims);
+      // The embedder batches (max_batch_size > 0): its config dims leave the batch out.
+      expect(config.maxBatchSize).toBeGreaterThan(0);
+      for (const batch of [1, 3]) {
+        const dims = [batch, ...config.inputs[0].dims];
+        const outputs = await backend.infer(FACE_MODELS.embedder, {
+          [config.inputs[0].name]: { data: new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(0.1), dims },
+        });
+        expect(outputs[config.outputs[0].name].dims).toEqual([batch, ...config.outputs[0].dims]);
+      }
     } finally {
       await backend.onModuleDestroy();
     }
@@ -55,9 +59,16 @@ describe('OnnxRuntimeBackend', () => {
       );
     });
 
-    it('fails at start when config.pbtxt disagrees with the ONNX graph', async () => {
-      const path = modelPaths(copy, FACE_MODELS.embedder).config;
-      writeFileSync(path, readFileSync(path, 'utf8').replace('dims: [ 1, 512 ]', 'dims: [ 1, 128 ]'));
+    it.each([
+      ['a dim', FACE_MODELS.embedder, 'dims: [ 512 ]', 'dims: [ 128 ]'],
+      ['a data type', FACE_MODELS.embedder, 'data_type: TYPE_FP32', 'data_type: TYPE_FP16'],
+      ['max_batch_size 0 over a graph whose batch is dynamic', FACE_MODELS.embedder, 'max_batch_size: 16', 'max_batch_size: 0'],
+      ['max_batch_size > 0 over a graph with a fixed batch of 1', FACE_MODELS.landmarks, 'max_batch_size: 0', 'max_batch_size: 4'],
+    ])('fails at start when config.pbtxt disagrees with the ONNX graph: %s', async (_, model, from, to) => {
+      const path = modelPaths(copy, model).config;
+      const text = readFileSync(path, 'utf8');
+      expect(text).toContain(from);
+      writeFileSync(path, text.replace(from, to));
       await expect(OnnxRuntimeBackend.create({ modelRepository: copy, ortIntraOpThreads: 1 })).rejects.toThrow(/does not match the ONNX graph/);
     });
   });

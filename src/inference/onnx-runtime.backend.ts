@@ -92,21 +92,41 @@ export class OnnxRuntimeBackend extends InferenceBackend implements OnModuleDest
   }
 }
 
-/** A config.pbtxt that disagrees with its graph would only fail under Triton; catch it here too. */
-export function checkSessionMatchesConfig(session: ort.InferenceSession, config: ModelConfig): void {
+/** Triton's config data_type for an ONNX Runtime tensor type (the ones these graphs could use). */
+const TRITON_DATA_TYPES: Readonly<Record<string, string>> = {
+  float32: 'TYPE_FP32',
+  float16: 'TYPE_FP16',
+  float64: 'TYPE_FP64',
+  int64: 'TYPE_INT64',
+  int32: 'TYPE_INT32',
+  int8: 'TYPE_INT8',
+  uint8: 'TYPE_UINT8',
+  bool: 'TYPE_BOOL',
+};
+
+/** A tensor as config.pbtxt would have to declare it for this graph, -1 for a symbolic dim. */
+export function sessionTensors(session: ort.InferenceSession) {
   const describe = (names: readonly string[], metadata: readonly ort.InferenceSession.ValueMetadata[]) =>
     names.map((name, index) => {
       const meta = metadata[index];
-      return { name, dims: meta.isTensor ? meta.shape.map((dim) => (typeof dim === 'number' ? dim : -1)) : [] };
+      return meta.isTensor
+        ? { name, dataType: TRITON_DATA_TYPES[meta.type] ?? `ORT:${meta.type}`, dims: meta.shape.map((dim) => (typeof dim === 'number' ? dim : -1)) }
+        : { name, dataType: 'not a tensor', dims: [] as number[] };
     });
-  const actual = {
-    inputs: describe(session.inputNames, session.inputMetadata),
-    outputs: describe(session.outputNames, session.outputMetadata),
-  };
+  return { inputs: describe(session.inputNames, session.inputMetadata), outputs: describe(session.outputNames, session.outputMetadata) };
+}
+
+/**
+ * A config.pbtxt that disagrees with its graph would only fail under Triton; catch it here too.
+ * With max_batch_size > 0 the config dims leave the batch out and the graph's first dim must be
+ * symbolic (-1 here); with 0 the config dims are the graph's full, fixed shape.
+ */
+export function checkSessionMatchesConfig(session: ort.InferenceSession, config: ModelConfig): void {
+  const actual = sessionTensors(session);
   const batchPrefix = config.maxBatchSize > 0 ? [-1] : [];
   const expected = {
-    inputs: config.inputs.map((tensor) => ({ name: tensor.name, dims: [...batchPrefix, ...tensor.dims] })),
-    outputs: config.outputs.map((tensor) => ({ name: tensor.name, dims: [...batchPrefix, ...tensor.dims] })),
+    inputs: config.inputs.map((tensor) => ({ name: tensor.name, dataType: tensor.dataType, dims: [...batchPrefix, ...tensor.dims] })),
+    outputs: config.outputs.map((tensor) => ({ name: tensor.name, dataType: tensor.dataType, dims: [...batchPrefix, ...tensor.dims] })),
   };
   const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
   const text = (value: typeof actual) =>
