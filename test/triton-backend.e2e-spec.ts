@@ -70,6 +70,32 @@ describe('ONNX Runtime and Triton agree', () => {
     }
   });
 
+  it('on a batch of 2 embedder rows (what the pipeline can send), each row as at batch 1', async () => {
+    const single = inputs.face_embedder.input;
+    const mirrored = single.data.slice().reverse(); // any second row will do; reversed keeps the value range
+    const pair: TensorMap = { input: { data: Float32Array.from([...single.data, ...mirrored]), dims: [2, ...single.dims.slice(1)] } };
+    const direct = await stack.onnx.infer('face_embedder', pair);
+    const viaTriton = await stack.triton.infer('face_embedder', pair);
+    expect(viaTriton.output.dims).toEqual([2, 512]);
+    expect(direct.output.dims).toEqual([2, 512]);
+    const firstAlone = (await stack.triton.infer('face_embedder', inputs.face_embedder)).output.data;
+    let worst = 0;
+    direct.output.data.forEach((value, index) => { worst = Math.max(worst, Math.abs(value - viaTriton.output.data[index])); });
+    firstAlone.forEach((value, index) => { worst = Math.max(worst, Math.abs(value - viaTriton.output.data[index])); });
+    expect(worst).toBeLessThanOrEqual(AGREEMENT_TOLERANCE);
+  });
+
+  it("refuses what Triton refuses: a batch over max_batch_size, a wrong shape (a caller's bug, not an outage)", async () => {
+    const config = stack.configs.find((entry) => entry.name === 'face_embedder')!;
+    const rows = config.maxBatchSize + 1;
+    const oversized = { input: { data: new Float32Array(rows * 3 * 112 * 112), dims: [rows, 3, 112, 112] } };
+    const tooBig = stack.triton.infer('face_embedder', oversized);
+    await expect(tooBig).rejects.toThrow(new RegExp(`INVALID_ARGUMENT.*batch-size must be <= ${config.maxBatchSize}`));
+    await expect(tooBig).rejects.not.toBeInstanceOf(InferenceUnavailableError);
+    const wrongShape = { input: { data: new Float32Array(2 * 3 * 112 * 112), dims: [2, 3, 112, 112] } };
+    await expect(stack.triton.infer('face_landmarks', wrongShape)).rejects.toThrow(/unexpected shape for input 'input'/);
+  });
+
   it('sends each request to the server (not a local shortcut)', async () => {
     const before = stack.server.inferCount;
     await stack.triton.infer('face_embedder', inputs.face_embedder);

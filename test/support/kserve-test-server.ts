@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { InferenceBackend, InferenceUnavailableError } from '../../src/inference/inference-backend.js';
+import { InferenceBackend, InferenceUnavailableError, TensorMap } from '../../src/inference/inference-backend.js';
 import type { ModelConfig, TensorConfig } from '../../src/inference/model-repository.js';
 import {
   kserveServiceDefinition,
@@ -13,7 +13,9 @@ import { decodeTensorMap, encodeTensorMap, TensorCodecError } from '../../src/in
 /**
  * An in-process stand-in for Triton: the KServe v2 gRPC protocol over any InferenceBackend
  * (the real OnnxRuntimeBackend in the contract tests). Tensors pass through with their shapes
- * unchanged, as Triton hands them to ONNX Runtime.
+ * unchanged, as Triton hands them to ONNX Runtime, after Triton's own shape rules (see
+ * tritonShapeError): with max_batch_size > 0 a request carries the batch dimension in front of
+ * the config dims (1..max_batch_size), with 0 it carries exactly the config dims.
  *
  * Faults for tests: stop() drops every connection like a crashed server and start() comes back
  * on the same port; `delayMs` slows every answer; `serverReady` and `notReadyModels` steer the
@@ -93,6 +95,8 @@ export class KServeTestServer {
     } catch (error) {
       throw grpcError(grpc.status.INVALID_ARGUMENT, (error as Error).message);
     }
+    const shapeError = tritonShapeError(this.models.get(request.model_name)!, inputs);
+    if (shapeError !== undefined) throw grpcError(grpc.status.INVALID_ARGUMENT, shapeError);
     const outputs = await this.backend.infer(request.model_name, inputs);
     const wanted = request.outputs?.length ? request.outputs.map((output) => output.name) : Object.keys(outputs);
     const missing = wanted.filter((name) => outputs[name] === undefined);
@@ -124,6 +128,36 @@ export class KServeTestServer {
       );
     };
   }
+}
+
+/**
+ * Triton's checks on a request's inputs, before any model runs: every config input present and
+ * no other, one batch size across inputs within 1..max_batch_size when the model batches, and the
+ * remaining dims equal to config.pbtxt's (-1 there matches anything). Returns Triton-like text.
+ */
+export function tritonShapeError(config: ModelConfig, inputs: TensorMap): string | undefined {
+  const names = Object.keys(inputs);
+  const unknown = names.filter((name) => !config.inputs.some((input) => input.name === name));
+  if (unknown.length > 0) return `unexpected inference input '${unknown[0]}' for model '${config.name}'`;
+  if (names.length !== config.inputs.length) {
+    return `expected ${config.inputs.length} inputs but got ${names.length} inputs for model '${config.name}'`;
+  }
+  const batchSizes = new Set<number>();
+  for (const input of config.inputs) {
+    const dims = [...inputs[input.name].dims];
+    const expected = config.maxBatchSize > 0 ? [-1, ...input.dims] : [...input.dims];
+    const matches = dims.length === expected.length && expected.every((dim, index) => dim === -1 || dim === dims[index]);
+    if (!matches) {
+      return `unexpected shape for input '${input.name}' for model '${config.name}'. Expected [${expected.join(',')}], got [${dims.join(',')}]`;
+    }
+    if (config.maxBatchSize > 0) batchSizes.add(dims[0]);
+  }
+  if (batchSizes.size > 1) return `inputs of model '${config.name}' have different batch sizes`;
+  const [batch] = [...batchSizes];
+  if (batch !== undefined && (batch < 1 || batch > config.maxBatchSize)) {
+    return `inference request batch-size must be <= ${config.maxBatchSize} for '${config.name}'`;
+  }
+  return undefined;
 }
 
 /** What Triton's ModelMetadata reports for a config: FP32 tensors, -1 for a batching model's batch. */

@@ -61,6 +61,13 @@ describe('TritonBackend over a stand-in server', () => {
     expect([...outputs.y.data]).toEqual([2, 4, 6]);
   });
 
+  it('sends a caller-batched tensor (the pipeline passes the graph shape, batch first) as it is, batch kept in the answer', async () => {
+    const outputs = await backend.infer('batched', { x: { data: Float32Array.of(1, 2, 3, 4, 5, 6), dims: [2, 3] } });
+    expect(fake.seenDims.at(-1)).toEqual([2, 3]);
+    expect(outputs.y.dims).toEqual([2, 3]);
+    expect([...outputs.y.data]).toEqual([2, 4, 6, 8, 10, 12]);
+  });
+
   it('passes shapes through unchanged for a fixed-batch model', async () => {
     const outputs = await backend.infer('fixed', { x: { data: Float32Array.of(1, 2, 3), dims: [1, 3] } });
     expect(fake.seenDims.at(-1)).toEqual([1, 3]);
