@@ -1,6 +1,8 @@
-// `npm run bench:load [-- --duration 30 --gallery 1000 --stages 4,8,12]`: a closed loop like k6's
-// constant-vus, with autocannon, against the built service holding a real gallery. Each request
-// uploads a random photo. Prints req/s, latency percentiles, errors and server RSS per stage.
+// `npm run bench:load [-- --duration 30 --gallery 1000 --stages 4,8,12 --prefilled DIR]`: a closed loop
+// like k6's constant-vus, with autocannon, against the built service holding a real gallery. Each
+// request uploads a random photo. Prints req/s, latency percentiles, errors and server RSS per stage.
+// --prefilled starts the server on a copy of a database that `bench:scale --keep-data-dir DIR` filled
+// (e.g. 100,000 faces), then enrolls the real gallery through the API on top of it.
 import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -13,6 +15,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '30' },
     gallery: { type: 'string', default: '1000' },
     stages: { type: 'string', default: '4,8,12' },
+    prefilled: { type: 'string' },
   },
 });
 const duration = Number(args.duration);
@@ -25,7 +28,14 @@ function rssMiB(pid: number): number {
   return match ? Number(match[1]) / 1024 : NaN;
 }
 
-const server = await startServer();
+/** User + system CPU seconds the process has used: CPU per request stays meaningful on a busy machine. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+const server = await startServer({}, args.prefilled);
+const storedFaces = async () => ((await (await fetch(`${server.url}/metrics`)).text()).match(/^face_matrix_gallery_faces\S* (\d+)/m) ?? [])[1];
 try {
   const enroll = (photo: Buffer, name: string) =>
     fetch(`${server.url}/api/v1/add_user`, { method: 'POST', body: imageForm(photo, { name, birthdate: '1980-01-01' }) });
@@ -65,15 +75,16 @@ try {
     probes = portraits;
   }
   const bodies = probes.map(multipartImage);
-  log(`Gallery ready; ${bodies.length} probe photos. Stages of ${duration} s each.\n`);
+  log(`Gallery ready: ${await storedFaces()} faces in the database; ${bodies.length} probe photos. Stages of ${duration} s each.\n`);
 
-  log(`| clients | req/s | p50 | p95 | p99 | errors | server RSS max |`);
-  log(`| ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
+  log(`| clients | req/s | p50 | p95 | p99 | errors | server RSS max | server CPU per request |`);
+  log(`| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
   for (const connections of stages) {
     let rssMax = 0;
     const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMiB(server.pid))), 500);
     const latencies: number[] = [];
     let failures = 0;
+    const cpuBefore = cpuSeconds(server.pid);
     const options: autocannon.Options = {
       url: `${server.url}/api/v1/recognise_user`,
       connections,
@@ -96,10 +107,11 @@ try {
       });
     });
     clearInterval(sampler);
+    const cpuPerRequest = ((cpuSeconds(server.pid) - cpuBefore) * 1000) / Math.max(1, latencies.length);
     const errors = failures + result.errors + result.timeouts;
     const { p50, p95, p99 } = summarise(latencies);
     const rate = latencies.length / duration;
-    log(`| ${connections} | ${rate.toFixed(1)} | ${ms(p50)} | ${ms(p95)} | ${ms(p99)} | ${errors} of ${latencies.length} | ${rssMax.toFixed(0)} MiB |`);
+    log(`| ${connections} | ${rate.toFixed(1)} | ${ms(p50)} | ${ms(p95)} | ${ms(p99)} | ${errors} of ${latencies.length} | ${rssMax.toFixed(0)} MiB | ${cpuPerRequest.toFixed(0)} ms |`);
   }
 } finally {
   await server.stop();

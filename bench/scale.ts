@@ -1,47 +1,56 @@
-// `npm run bench:scale [-- --faces 100000 --probes 300 --ef 40,100,200]`
-// Fills a fresh embedded database with face vectors, builds the HNSW index, then measures the
-// k-NN query the API runs (FacesRepository.findNearest): latency, and recall@1 against exact search.
-import { mkdtemp, rm } from 'node:fs/promises';
+// `npm run bench:scale [-- --faces 100000 --probes 300 --ef 40,100,200 --keep-data-dir DIR]`
+// Fills a fresh embedded database with real-looking face vectors (real LFW dev embeddings from the
+// bench:accuracy cache, lookalikes of them and random vectors), builds the HNSW index, then measures
+// the k-NN query the API runs (FacesRepository.findNearest): latency, and recall@1 against exact
+// search for real probes. --keep-data-dir leaves the filled database for `bench:load --prefilled DIR`.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { EMBEDDING_DIMENSION, toVectorLiteral } from '../src/common/embedding.js';
+import { toVectorLiteral } from '../src/common/embedding.js';
 import { AppConfig } from '../src/config/app-config.js';
 import { validateEnvironment } from '../src/config/environment.js';
 import { PrismaService } from '../src/database/prisma.service.js';
 import { FacesRepository } from '../src/users/faces.repository.js';
+import { loadRealEmbeddings } from './lib/real-embeddings.js';
+import { realLookingDataset, syntheticDataset } from './lib/scale-dataset.js';
 import { ms, summarise } from './lib/stats.js';
-import { perturb, randomUnitVector, seededRandom } from './lib/vectors.js';
+import { seededRandom } from './lib/vectors.js';
 
 const { values: args } = parseArgs({
   options: {
     faces: { type: 'string', default: '100000' },
     probes: { type: 'string', default: '300' },
-    ef: { type: 'string', default: '40,100' },
+    ef: { type: 'string', default: '40,60,100' },
     'probe-similarity': { type: 'string', default: '0.7' },
+    synthetic: { type: 'boolean', default: false },
+    'keep-data-dir': { type: 'string' },
   },
 });
 const faceCount = Number(args.faces);
 const probeCount = Number(args.probes);
 const efValues = args.ef!.split(',').map(Number);
-const probeSimilarity = Number(args['probe-similarity']);
 const BATCH = 500;
 const log = (message: string) => process.stdout.write(`${message}\n`);
 
-const dataDir = await mkdtemp(path.join(tmpdir(), 'face-matrix-scale-'));
+const keptDir = args['keep-data-dir'] && path.resolve(args['keep-data-dir']);
+if (keptDir) await mkdir(keptDir, { recursive: true });
+const dataDir = keptDir ?? (await mkdtemp(path.join(tmpdir(), 'face-matrix-scale-')));
 const prisma = await PrismaService.connect(new AppConfig(validateEnvironment({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' })));
 const faces = new FacesRepository(prisma);
 const random = seededRandom(20261128);
-const stored: Float32Array[] = [];
+const real = args.synthetic ? new Map<string, Float32Array>() : loadRealEmbeddings();
+const dataset =
+  real.size > 0 ? realLookingDataset(real, faceCount, probeCount, random) : syntheticDataset(faceCount, probeCount, Number(args['probe-similarity']), random);
 
 try {
-  log(`Filling ${faceCount} faces (random unit vectors, ${EMBEDDING_DIMENSION}-D), one user per face...`);
+  if (real.size === 0 && !args.synthetic) log('No bench:accuracy embedding cache under .model-cache/bench: falling back to random vectors.');
+  log(`Filling ${faceCount} faces, one user per face: ${dataset.description}...`);
   const fillStarted = performance.now();
   await prisma.$executeRawUnsafe('DROP INDEX IF EXISTS faces_embedding_hnsw_idx');
   for (let offset = 0; offset < faceCount; offset += BATCH) {
     const size = Math.min(BATCH, faceCount - offset);
-    const vectors = Array.from({ length: size }, () => randomUnitVector(random, EMBEDDING_DIMENSION));
-    for (const vector of vectors) if (stored.length < probeCount * 20) stored.push(vector);
+    const vectors = Array.from({ length: size }, (_, i) => dataset.face(offset + i));
     await prisma.$executeRawUnsafe(
       `WITH new_users AS (
          INSERT INTO users (id, name, birthdate)
@@ -55,28 +64,32 @@ try {
   }
   const fillSeconds = (performance.now() - fillStarted) / 1000;
   const indexStarted = performance.now();
+  // The same index the migration creates (pgvector defaults m = 16, ef_construction = 64).
   await prisma.$executeRawUnsafe('CREATE INDEX faces_embedding_hnsw_idx ON faces USING hnsw (embedding vector_cosine_ops)');
   await prisma.$executeRawUnsafe('ANALYZE faces');
   const indexSeconds = (performance.now() - indexStarted) / 1000;
   log(`Filled in ${fillSeconds.toFixed(1)} s; HNSW index built in ${indexSeconds.toFixed(1)} s`);
 
-  const plan = await faces.explainNearest(stored[0], 1);
+  const probes = dataset.probes;
+  const plan = await faces.explainNearest(probes[0], 1);
   log(`Plan without hints: ${plan.includes('faces_embedding_hnsw_idx') ? 'HNSW index scan' : 'NOT using the index'}`);
 
-  // A probe is a stored face seen again: the same vector moved to the given cosine similarity.
-  const targets = Array.from({ length: probeCount }, (_, i) => stored[(i * 7) % stored.length]);
-  const probes = targets.map((target) => perturb(target, probeSimilarity, random));
   const exact: string[] = [];
+  const exactLatencies: number[] = [];
   for (const probe of probes) {
+    const started = performance.now();
     const faceId = await prisma.$transaction(async (tx) => {
       await tx.$executeRawUnsafe('SET LOCAL enable_indexscan = off');
       return (await faces.findNearest(probe, 1, tx))[0].faceId;
     });
+    exactLatencies.push(performance.now() - started);
     exact.push(faceId);
   }
 
   log(`\n| faces | hnsw.ef_search | k-NN p50 | p95 | p99 | recall@1 vs exact |`);
   log(`| ---: | ---: | ---: | ---: | ---: | ---: |`);
+  const exactSummary = summarise(exactLatencies);
+  log(`| ${faceCount} | exact (no index) | ${ms(exactSummary.p50)} | ${ms(exactSummary.p95)} | ${ms(exactSummary.p99)} | 1.000 |`);
   for (const ef of efValues) {
     await prisma.$executeRawUnsafe(`SET hnsw.ef_search = ${ef}`);
     for (const probe of probes.slice(0, 20)) await faces.findNearest(probe, 1); // warm-up
@@ -91,8 +104,9 @@ try {
     const { p50, p95, p99 } = summarise(latencies);
     log(`| ${faceCount} | ${ef} | ${ms(p50)} | ${ms(p95)} | ${ms(p99)} | ${(hits / probes.length).toFixed(3)} |`);
   }
-  log(`\n(${probeCount} probes at cosine ${probeSimilarity} from a stored face; embedded PGlite + pgvector, one process)`);
+  log(`\n(${probes.length} probes; embedded PGlite + pgvector, one process)`);
+  if (keptDir) log(`Database kept under ${keptDir} (ef_search there is the server's HNSW_EF_SEARCH)`);
 } finally {
   await prisma.onApplicationShutdown();
-  await rm(dataDir, { recursive: true, force: true });
+  if (!keptDir) await rm(dataDir, { recursive: true, force: true });
 }

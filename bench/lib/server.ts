@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,10 +25,12 @@ async function freePort(): Promise<number> {
 
 /**
  * Starts the compiled service (`npm run build` first) as users run it, on a fresh embedded
- * database and a free port, and resolves once /health/ready answers 200.
+ * database and a free port, and resolves once /health/ready answers 200. `seedDataDir` (a DATA_DIR
+ * that `bench:scale --keep-data-dir` filled) is copied first, so the seed itself stays reusable.
  */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(env: Record<string, string> = {}, seedDataDir?: string): Promise<RunningServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'face-matrix-bench-'));
+  if (seedDataDir) await cp(seedDataDir, dataDir, { recursive: true });
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(repoRoot, 'dist/src/main.js')], {
     cwd: repoRoot,
@@ -36,7 +38,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 600_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
     try {
@@ -44,7 +46,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error('server did not become ready within 120 s');
+    if (Date.now() > deadline) throw new Error('server did not become ready within 600 s');
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return {
