@@ -1,7 +1,8 @@
 // Makes the batch dimension of named graph inputs/outputs dynamic by editing the ONNX protobuf on
-// the wire. Only the Dimension messages change (dim_value 1 -> dim_param) and the length prefixes
-// of their ancestors are re-encoded; every other byte (weights, nodes, metadata) is copied
-// verbatim, so the result is deterministic and the graph's computation cannot change.
+// the wire. withDynamicBatch changes only the Dimension messages (dim_value 1 -> dim_param) and
+// re-encodes the length prefixes of their ancestors; withBatchPreservingReshape (below) changes one
+// byte of a Reshape constant that assumed batch 1. Every other byte (weights, nodes, metadata) is
+// copied verbatim, so the result is deterministic and nothing else in the graph can change.
 // Pure: bytes in, bytes out. Field numbers are from onnx/onnx.proto:
 //   ModelProto.graph = 7; GraphProto.input = 11, .output = 12; ValueInfoProto.name = 1, .type = 2;
 //   TypeProto.tensor_type = 1; TypeProto.Tensor.shape = 2; TensorShapeProto.dim = 1;
