@@ -32,7 +32,9 @@ export async function startServer(env: Record<string, string> = {}, seedDataDir?
   const dataDir = await mkdtemp(path.join(tmpdir(), 'face-matrix-bench-'));
   if (seedDataDir) await cp(seedDataDir, dataDir, { recursive: true });
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(repoRoot, 'dist/src/main.js')], {
+  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": profile the server under a benchmark.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, path.join(repoRoot, 'dist/src/main.js')], {
     cwd: repoRoot,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), DATA_DIR: dataDir },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -15,6 +15,7 @@ export class AppConfig {
   readonly tritonTimeoutMs: number;
   readonly modelRepository: string;
   readonly ortIntraOpThreads: number;
+  readonly ortWorkerThreads: number;
   /** Explicit override; when undefined the embedder's shipped threshold applies. */
   readonly matchThresholdOverride: number | undefined;
   readonly enrollmentTtlSeconds: number;
@@ -43,6 +44,7 @@ export class AppConfig {
     this.tritonTimeoutMs = env.TRITON_TIMEOUT_MS;
     this.modelRepository = env.MODEL_REPOSITORY;
     this.ortIntraOpThreads = env.ORT_INTRA_OP_THREADS;
+    this.ortWorkerThreads = env.ORT_WORKER_THREADS;
     this.matchThresholdOverride = env.MATCH_THRESHOLD;
     this.enrollmentTtlSeconds = env.ENROLLMENT_TTL_SECONDS;
     this.maxUploadBytes = env.MAX_UPLOAD_BYTES;

@@ -39,6 +39,13 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(1) @Max(64)
   ORT_INTRA_OP_THREADS = 1;
 
+  /**
+   * Worker threads running ONNX Runtime (0 = in the main thread). onnxruntime-node runs inference
+   * synchronously on its calling thread; workers keep it off the event loop. 2 = this 2-core target (bench:load).
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(64)
+  ORT_WORKER_THREADS = 2;
+
   /** Unset means the model's own threshold, chosen by `npm run bench:accuracy`. */
   @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
   @IsOptional() @IsNumber() @Min(-1) @Max(1)
@@ -92,7 +99,7 @@ export class Environment {
 
 const ENVIRONMENT_KEYS: readonly (keyof Environment)[] = [
   'PORT', 'DATABASE_URL', 'DATABASE_POOL_MAX', 'DATA_DIR', 'INFERENCE_BACKEND', 'TRITON_GRPC_URL', 'TRITON_TIMEOUT_MS', 'HNSW_EF_SEARCH', 'MODEL_REPOSITORY',
-  'ORT_INTRA_OP_THREADS', 'MATCH_THRESHOLD', 'ENROLLMENT_TTL_SECONDS', 'MAX_UPLOAD_BYTES', 'API_KEYS', 'LOG_LEVEL',
+  'ORT_INTRA_OP_THREADS', 'ORT_WORKER_THREADS', 'MATCH_THRESHOLD', 'ENROLLMENT_TTL_SECONDS', 'MAX_UPLOAD_BYTES', 'API_KEYS', 'LOG_LEVEL',
   'RATE_LIMIT_PER_MINUTE', 'MAX_INFLIGHT_RECOGNITIONS', 'MAX_QUEUED_RECOGNITIONS', 'PIPELINE_TIMEOUT_MS', 'CORS_ORIGINS', 'SHUTDOWN_DRAIN_MS', 'TRUST_PROXY',
 ];
 

@@ -4,6 +4,7 @@ import { timeInference } from '../metrics/inference-timing.js';
 import { Metrics } from '../metrics/metrics.js';
 import { InferenceBackend } from './inference-backend.js';
 import { OnnxRuntimeBackend } from './onnx-runtime.backend.js';
+import { OnnxWorkerPoolBackend } from './onnx-worker-pool.backend.js';
 
 /** The one place that picks the backend (INFERENCE_BACKEND); everything else sees InferenceBackend. */
 async function createInferenceBackend(config: AppConfig): Promise<InferenceBackend> {
@@ -11,8 +12,9 @@ async function createInferenceBackend(config: AppConfig): Promise<InferenceBacke
   switch (config.inferenceBackend) {
     case 'onnx': {
       // Loads every session now, so a missing model stops the start with a clear message.
-      const backend = await OnnxRuntimeBackend.create(config);
-      logger.log(`ONNX Runtime backend ready (${config.ortIntraOpThreads} intra-op thread(s)) from ${config.modelRepository}`);
+      const backend = config.ortWorkerThreads > 0 ? await OnnxWorkerPoolBackend.create(config) : await OnnxRuntimeBackend.create(config);
+      const where = config.ortWorkerThreads > 0 ? `${config.ortWorkerThreads} worker thread(s)` : 'the main thread';
+      logger.log(`ONNX Runtime backend ready in ${where} (${config.ortIntraOpThreads} intra-op thread(s) each) from ${config.modelRepository}`);
       return backend;
     }
     case 'triton': {

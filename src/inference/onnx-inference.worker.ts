@@ -1,0 +1,32 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { OnnxRuntimeBackend } from './onnx-runtime.backend.js';
+import type { TensorMap } from './inference-backend.js';
+
+/** What the pool hands each worker at start. */
+export interface OnnxWorkerOptions {
+  readonly modelRepository: string;
+  readonly ortIntraOpThreads: number;
+}
+
+export type WorkerRequest = { id: number; model: string; inputs: TensorMap };
+export type WorkerReply = { type: 'ready' } | { type: 'failed'; message: string } | { id: number; outputs?: TensorMap; error?: string };
+
+/**
+ * One ONNX Runtime backend in a worker thread. onnxruntime-node runs session.run synchronously on
+ * the calling thread, so in the main thread every inference would block the event loop.
+ */
+const port = parentPort!;
+const options = workerData as OnnxWorkerOptions;
+try {
+  const backend = await OnnxRuntimeBackend.create(options);
+  port.on('message', async ({ id, model, inputs }: WorkerRequest) => {
+    try {
+      port.postMessage({ id, outputs: await backend.infer(model, inputs) } satisfies WorkerReply);
+    } catch (error) {
+      port.postMessage({ id, error: (error as Error).message } satisfies WorkerReply);
+    }
+  });
+  port.postMessage({ type: 'ready' } satisfies WorkerReply);
+} catch (error) {
+  port.postMessage({ type: 'failed', message: (error as Error).message } satisfies WorkerReply);
+}

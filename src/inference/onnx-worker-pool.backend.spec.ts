@@ -1,0 +1,46 @@
+import { createOnnxBackend, modelRepository } from '../../test/support/face-fixtures.js';
+import { InferenceUnavailableError } from './inference-backend.js';
+import { FACE_MODELS } from './model-repository.js';
+import { OnnxRuntimeBackend } from './onnx-runtime.backend.js';
+import { OnnxWorkerPoolBackend } from './onnx-worker-pool.backend.js';
+
+describe('OnnxWorkerPoolBackend', () => {
+  let inProcess: OnnxRuntimeBackend;
+  let pool: OnnxWorkerPoolBackend;
+  beforeAll(async () => {
+    inProcess = await createOnnxBackend();
+    pool = await OnnxWorkerPoolBackend.create({ modelRepository, ortIntraOpThreads: 1, ortWorkerThreads: 2 });
+  });
+  afterAll(async () => {
+    await inProcess.onModuleDestroy();
+    await pool.onModuleDestroy();
+  });
+
+  it('gives the same outputs as the in-process backend, also for concurrent calls, and leaves inputs readable', async () => {
+    const data = Float32Array.from({ length: 3 * 112 * 112 }, (_, i) => ((i * 7919) % 255) / 255);
+    const original = data.slice();
+    const inputs = { input: { data, dims: [1, 3, 112, 112] } };
+    const expected = await inProcess.infer(FACE_MODELS.embedder, inputs);
+    const results = await Promise.all([1, 2, 3, 4].map(() => pool.infer(FACE_MODELS.embedder, inputs)));
+    for (const result of results) expect(result.output.data).toEqual(expected.output.data);
+    expect(data).toEqual(original);
+  });
+
+  it('reports a failing run as an unavailable backend (503), naming the model only', async () => {
+    const wrongShape = { input: { data: new Float32Array(10), dims: [1, 10] } };
+    await expect(pool.infer(FACE_MODELS.embedder, wrongShape)).rejects.toBeInstanceOf(InferenceUnavailableError);
+  });
+
+  it('fails the start with the model error when the repository is broken', async () => {
+    await expect(OnnxWorkerPoolBackend.create({ modelRepository: '/nonexistent', ortIntraOpThreads: 1, ortWorkerThreads: 1 })).rejects.toThrow(/face_/);
+  });
+
+  it('answers unavailable, not hanging, once its workers are gone', async () => {
+    const short = await OnnxWorkerPoolBackend.create({ modelRepository, ortIntraOpThreads: 1, ortWorkerThreads: 1 });
+    await short.onModuleDestroy();
+    await expect(short.infer(FACE_MODELS.embedder, { input: { data: new Float32Array(3 * 112 * 112), dims: [1, 3, 112, 112] } })).rejects.toBeInstanceOf(
+      InferenceUnavailableError,
+    );
+    expect((await short.status()).every((model) => !model.ready)).toBe(true);
+  });
+});

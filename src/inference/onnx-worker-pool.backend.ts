@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config.js';
+import { InferenceBackend, InferenceUnavailableError, ModelStatus, TensorMap } from './inference-backend.js';
+import { FACE_MODELS } from './model-repository.js';
+import type { OnnxWorkerOptions, WorkerReply, WorkerRequest } from './onnx-inference.worker.js';
+
+interface PoolWorker {
+  readonly thread: Worker;
+  readonly pending: Map<number, { resolve(outputs: TensorMap): void; reject(error: Error): void }>;
+  alive: boolean;
+}
+
+/**
+ * ONNX Runtime in ORT_WORKER_THREADS worker threads, each with its own sessions. A request goes to
+ * the worker with the fewest runs pending, so the two flip views of a face run on two cores while
+ * the event loop stays free for HTTP and the embedded database. Tensors are copied, never
+ * transferred: callers may still read their input arrays.
+ */
+@Injectable()
+export class OnnxWorkerPoolBackend extends InferenceBackend implements OnModuleDestroy {
+  readonly kind = 'onnx' as const;
+  private nextId = 0;
+
+  private constructor(private readonly workers: PoolWorker[]) {
+    super();
+  }
+
+  static async create(config: Pick<AppConfig, 'modelRepository' | 'ortIntraOpThreads' | 'ortWorkerThreads'>): Promise<OnnxWorkerPoolBackend> {
+    const options: OnnxWorkerOptions = { modelRepository: config.modelRepository, ortIntraOpThreads: config.ortIntraOpThreads };
+    const workers = await Promise.all(Array.from({ length: config.ortWorkerThreads }, () => startWorker(options)));
+    return new OnnxWorkerPoolBackend(workers);
+  }
+
+  infer(model: string, inputs: TensorMap): Promise<TensorMap> {
+    const live = this.workers.filter((worker) => worker.alive);
+    if (live.length === 0) return Promise.reject(new InferenceUnavailableError('Every ONNX Runtime worker has stopped'));
+    const worker = live.reduce((idlest, w) => (w.pending.size < idlest.pending.size ? w : idlest));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      worker.pending.set(id, { resolve, reject });
+      worker.thread.postMessage({ id, model, inputs } satisfies WorkerRequest);
+    });
+  }
+
+  async status(): Promise<ModelStatus[]> {
+    const ready = this.workers.some((worker) => worker.alive);
+    return Object.values(FACE_MODELS).map((model) => (ready ? { model, ready } : { model, ready, reason: 'ONNX Runtime workers stopped' }));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.thread.terminate()));
+  }
+}
+
+/** Compiled, the worker is a .js file beside this one; from TypeScript sources (Jest, tsx) it loads through tsx. */
+function spawnWorker(options: OnnxWorkerOptions): Worker {
+  const compiled = new URL('./onnx-inference.worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(compiled))) return new Worker(compiled, { workerData: options });
+  const source = new URL('./onnx-inference.worker.ts', import.meta.url).href;
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData: options });
+}
+
+async function startWorker(options: OnnxWorkerOptions): Promise<PoolWorker> {
+  const worker: PoolWorker = { thread: spawnWorker(options), pending: new Map(), alive: true };
+  const stopped = (reason: string) => {
+    worker.alive = false;
+    for (const { reject } of worker.pending.values()) reject(new InferenceUnavailableError(reason));
+    worker.pending.clear();
+  };
+  await new Promise<void>((resolve, reject) => {
+    worker.thread.once('error', reject);
+    worker.thread.once('message', (reply: WorkerReply) => ('type' in reply && reply.type === 'ready' ? resolve() : reject(new Error((reply as { message: string }).message))));
+  });
+  worker.thread.on('message', (reply: WorkerReply) => {
+    if (!('id' in reply)) return;
+    const waiter = worker.pending.get(reply.id);
+    worker.pending.delete(reply.id);
+    if (reply.outputs) waiter?.resolve(reply.outputs);
+    else waiter?.reject(new InferenceUnavailableError(reply.error ?? 'ONNX Runtime worker failed'));
+  });
+  worker.thread.on('error', (error) => stopped(`ONNX Runtime worker failed: ${error.message}`));
+  worker.thread.on('exit', () => stopped('ONNX Runtime worker exited'));
+  return worker;
+}
