@@ -4,6 +4,7 @@
 // at most 10% above RSS after warm-up; the old design's 99.99% availability at 5 req/s.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { hasLfw, lfwPeople, lfwPhoto, npmSample, portrait250 } from './lib/photos.js';
 import { imageForm, startServer } from './lib/server.js';
 import { ms, summarise } from './lib/stats.js';
@@ -107,6 +108,8 @@ try {
   log(`errors        ${errors.length}${byStatus.length ? ` (${byStatus.join(', ')}; 0 = network/timeout)` : ''}`);
   log(`latency       p50 ${ms(p50)}, p95 ${ms(p95)}, p99 ${ms(p99)}`);
   log(`availability  ${(availability * 100).toFixed(3)}%`);
+  // Latency on a shared machine depends on what else runs: say how busy it was.
+  log(`machine       load average (1/5/15 min) ${loadavg().map((load) => load.toFixed(2)).join(' / ')} on ${cpus().length} CPUs at the end`);
   log(`RSS           after warm-up ${rssAfterWarmup.toFixed(1)} MiB, max ${rssMax.toFixed(1)} MiB (+${(growth * 100).toFixed(1)}%), at end ${rssEnd.toFixed(1)} MiB`);
   const targets = [
     ['zero errors', errors.length === 0],
