@@ -120,7 +120,7 @@ describe('FacePipeline', () => {
     // Only the chosen face gets landmarks on the recognise path; it must be one detect describes identically.
     expect(largest.facesDetected).toBe(detected.faces.length);
     expect(detected.faces).toContainEqual(largest.face);
-    // The two flip views run concurrently; the sum must equal the sequential one, in the same order.
+    // The two flip views run as one batch of 2; the result must equal one view at a time, summed in the same order.
     const single = new FacePipeline(backend, { flipAugmentation: false });
     const views = [await single.embedAligned(largest.aligned), await single.embedAligned(mirror(largest.aligned))];
     const sum = views[0].map((value, i) => value + views[1][i]);
