@@ -4,10 +4,10 @@
 // --prefilled starts the server on a copy of a database that `bench:scale --keep-data-dir DIR` filled
 // (e.g. 100,000 faces), then enrolls the real gallery through the API on top of it.
 import autocannon from 'autocannon';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { hasLfw, lfwPeople, lfwPhoto, multipartImage, npmSample, portrait250 } from './lib/photos.js';
 import { imageForm, mapConcurrent, startServer } from './lib/server.js';
+import { cpuSeconds, rssMiB } from './lib/process-stats.js';
 import { ms, summarise } from './lib/stats.js';
 
 const { values: args } = parseArgs({
@@ -22,17 +22,6 @@ const duration = Number(args.duration);
 const gallerySize = Number(args.gallery);
 const stages = args.stages!.split(',').map(Number);
 const log = (message: string) => process.stdout.write(`${message}\n`);
-
-function rssMiB(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : NaN;
-}
-
-/** User + system CPU seconds the process has used: CPU per request stays meaningful on a busy machine. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-}
 
 const server = await startServer({}, args.prefilled);
 const storedFaces = async () => ((await (await fetch(`${server.url}/metrics`)).text()).match(/^face_matrix_gallery_faces\S* (\d+)/m) ?? [])[1];
