@@ -8,7 +8,7 @@ export interface OnnxWorkerOptions {
   readonly ortIntraOpThreads: number;
 }
 
-export type WorkerRequest = { id: number; model: string; inputs: TensorMap };
+export type WorkerRequest = { id: number; model: string; inputs: TensorMap } | { close: true };
 export type WorkerReply = { type: 'ready' } | { type: 'failed'; message: string } | { id: number; outputs?: TensorMap; error?: string };
 
 /**
@@ -19,7 +19,15 @@ const port = parentPort!;
 const options = workerData as OnnxWorkerOptions;
 try {
   const backend = await OnnxRuntimeBackend.create(options);
-  port.on('message', async ({ id, model, inputs }: WorkerRequest) => {
+  port.on('message', async (request: WorkerRequest) => {
+    if ('close' in request) {
+      // Sessions are released here, in their own thread: terminating a worker that still holds
+      // them aborts the whole process ("terminate called after throwing Napi::Error").
+      await backend.onModuleDestroy();
+      port.close();
+      return;
+    }
+    const { id, model, inputs } = request;
     try {
       port.postMessage({ id, outputs: await backend.infer(model, inputs) } satisfies WorkerReply);
     } catch (error) {

@@ -50,8 +50,18 @@ export class OnnxWorkerPoolBackend extends InferenceBackend implements OnModuleD
     return Object.values(FACE_MODELS).map((model) => (ready ? { model, ready } : { model, ready, reason: 'ONNX Runtime workers stopped' }));
   }
 
+  /** Each worker releases its sessions and ends; one that does not within 5 s is terminated. */
   async onModuleDestroy(): Promise<void> {
-    await Promise.all(this.workers.map((worker) => worker.thread.terminate()));
+    await Promise.all(
+      this.workers.map(async (worker) => {
+        if (!worker.alive) return;
+        const exited = new Promise((resolve) => worker.thread.once('exit', resolve));
+        worker.thread.postMessage({ close: true } satisfies WorkerRequest);
+        const timer = setTimeout(() => void worker.thread.terminate(), 5_000);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
   }
 }
 
