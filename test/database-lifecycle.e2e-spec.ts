@@ -1,20 +1,8 @@
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { createServer } from 'node:net';
 import request from 'supertest';
 import { FacesRepository } from '../src/users/faces.repository.js';
 import { UsersRepository } from '../src/users/users.repository.js';
 import { sampleFace, startTestApp } from './support/test-app.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { waitFor, WirePostgres } from './support/wire-postgres.js';
 
 describe('embedded database durability', () => {
   it('keeps every user and face across a restart on the same DATA_DIR', async () => {
@@ -36,26 +24,18 @@ describe('embedded database durability', () => {
 });
 
 describe('external PostgreSQL through adapter-pg (PGlite served over the wire)', () => {
-  let server: PGLiteSocketServer;
-  let db: PGlite;
-  let port: number;
+  let postgres: WirePostgres;
 
   beforeAll(async () => {
-    db = await PGlite.create({ extensions: { vector } });
-    port = await freePort();
-    server = new PGLiteSocketServer({ db, port, host: '127.0.0.1' });
-    await server.start();
+    postgres = await WirePostgres.start();
   });
-  afterAll(async () => {
-    await server.stop().catch(() => undefined);
-    await db.close();
-  });
+  afterAll(() => postgres.close());
 
   it('migrates, serves, goes 503 while the database is down, and recovers without a restart', async () => {
     // pglite-socket shares one session across connections: one pooled connection keeps it honest.
-    const t = await startTestApp({ DATABASE_URL: `postgresql://postgres@127.0.0.1:${port}/postgres`, DATABASE_POOL_MAX: '1' });
+    const t = await startTestApp({ DATABASE_URL: postgres.url, DATABASE_POOL_MAX: '1' });
     try {
-      const migrations = await db.query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations');
+      const migrations = await postgres.db.query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations');
       expect(migrations.rows.map((row) => row.migration_name)).toContain('20261128000000_init');
 
       const user = await t.app.get(UsersRepository).create({ name: 'Remote', birthdate: new Date('1999-12-31'), email: null });
@@ -63,7 +43,7 @@ describe('external PostgreSQL through adapter-pg (PGlite served over the wire)',
       await request(t.http).get(`/api/v1/users/${user.id}`).expect(200);
       await request(t.http).get('/health/ready').expect(200);
 
-      await server.stop();
+      await postgres.stop();
       const down = await request(t.http).get('/health/ready').expect(503);
       expect(down.body).toMatchObject({ status: 'error', details: { database: { status: 'down' } } });
       const api = await request(t.http).get(`/api/v1/users/${user.id}`).expect(503);
@@ -71,8 +51,7 @@ describe('external PostgreSQL through adapter-pg (PGlite served over the wire)',
       expect(api.headers['retry-after']).toBeDefined();
       await request(t.http).get('/health/live').expect(200);
 
-      server = new PGLiteSocketServer({ db, port, host: '127.0.0.1' });
-      await server.start();
+      await postgres.start();
       await waitFor(async () => (await request(t.http).get('/health/ready')).status === 200);
       await request(t.http).get(`/api/v1/users/${user.id}`).expect(200);
     } finally {
@@ -80,12 +59,3 @@ describe('external PostgreSQL through adapter-pg (PGlite served over the wire)',
     }
   }, 90_000);
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error('condition not met in time');
-}

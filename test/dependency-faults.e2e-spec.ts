@@ -1,42 +1,23 @@
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import request from 'supertest';
 import { freePort } from './support/compiled-app.js';
 import { cropPortrait, npmSamplePhoto, transformedCopy } from './support/face-photos.js';
 import { startTestApp } from './support/test-app.js';
+import { waitFor, WirePostgres } from './support/wire-postgres.js';
 
 interface DetectedFace {
   box: { x: number; y: number; width: number; height: number };
 }
 
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error('condition not met in time');
-}
-
 describe('the database goes away under recognise traffic', () => {
-  let db: PGlite;
-  let server: PGLiteSocketServer;
-  let port: number;
+  let postgres: WirePostgres;
 
   beforeAll(async () => {
-    db = await PGlite.create({ extensions: { vector } });
-    port = await freePort();
-    server = new PGLiteSocketServer({ db, port, host: '127.0.0.1' });
-    await server.start();
+    postgres = await WirePostgres.start();
   });
-  afterAll(async () => {
-    await server.stop().catch(() => undefined);
-    await db.close();
-  });
+  afterAll(() => postgres.close());
 
   it('answers 200 or 503 (never 500, never a hang) while it is down, and recovers without a restart', async () => {
-    const t = await startTestApp({ DATABASE_URL: `postgresql://postgres@127.0.0.1:${port}/postgres`, DATABASE_POOL_MAX: '1' });
+    const t = await startTestApp({ DATABASE_URL: postgres.url, DATABASE_POOL_MAX: '1' });
     try {
       const photo = npmSamplePhoto(2);
       const detected = await request(t.http).post('/api/v1/detect').attach('image', photo, 'g.jpg').expect(200);
@@ -58,7 +39,7 @@ describe('the database goes away under recognise traffic', () => {
           expect(response.headers['retry-after']).toBeDefined();
           downAnswers++;
         }
-        if (--stopAfter === 0) await server.stop();
+        if (--stopAfter === 0) await postgres.stop();
         expect(statuses.length).toBeLessThan(40);
       }
       expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
@@ -66,8 +47,7 @@ describe('the database goes away under recognise traffic', () => {
       expect(codes).toEqual(new Set([503]));
       await request(t.http).get('/health/live').expect(200);
 
-      server = new PGLiteSocketServer({ db, port, host: '127.0.0.1' });
-      await server.start();
+      await postgres.start();
       await waitFor(async () => (await recognise()).status === 200);
       const back = await recognise().expect(200);
       expect(back.body).toMatchObject({ status: 'success', user_info: { name: 'Remote Face' } });
