@@ -1,8 +1,9 @@
-// `npm run bench:scale [-- --faces 100000 --probes 300 --ef 40,100,200 --keep-data-dir DIR]`
+// `npm run bench:scale [-- --faces 100000 --probes 300 --ef 40,100,200 --keep-data-dir DIR [--reuse]]`
 // Fills a fresh embedded database with real-looking face vectors (real LFW dev embeddings from the
 // bench:accuracy cache, lookalikes of them and random vectors), builds the HNSW index, then measures
 // the k-NN query the API runs (FacesRepository.findNearest): latency, and recall@1 against exact
-// search for real probes. --keep-data-dir leaves the filled database for `bench:load --prefilled DIR`.
+// search for real probes. --keep-data-dir leaves the filled database for `bench:load --prefilled DIR`;
+// with --reuse, a database kept earlier is measured again without refilling (the fill is deterministic).
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,6 +26,7 @@ const { values: args } = parseArgs({
     'probe-similarity': { type: 'string', default: '0.7' },
     synthetic: { type: 'boolean', default: false },
     'keep-data-dir': { type: 'string' },
+    reuse: { type: 'boolean', default: false },
   },
 });
 const faceCount = Number(args.faces);
@@ -43,8 +45,7 @@ const real = args.synthetic ? new Map<string, Float32Array>() : loadRealEmbeddin
 const dataset =
   real.size > 0 ? realLookingDataset(real, faceCount, probeCount, random) : syntheticDataset(faceCount, probeCount, Number(args['probe-similarity']), random);
 
-try {
-  if (real.size === 0 && !args.synthetic) log('No bench:accuracy embedding cache under .model-cache/bench: falling back to random vectors.');
+async function fill(): Promise<void> {
   log(`Filling ${faceCount} faces, one user per face: ${dataset.description}...`);
   const fillStarted = performance.now();
   await prisma.$executeRawUnsafe('DROP INDEX IF EXISTS faces_embedding_hnsw_idx');
@@ -69,9 +70,16 @@ try {
   await prisma.$executeRawUnsafe('ANALYZE faces');
   const indexSeconds = (performance.now() - indexStarted) / 1000;
   log(`Filled in ${fillSeconds.toFixed(1)} s; HNSW index built in ${indexSeconds.toFixed(1)} s`);
+}
 
-  const probes = dataset.probes;
-  const plan = await faces.explainNearest(probes[0], 1);
+try {
+  if (real.size === 0 && !args.synthetic) log('No bench:accuracy embedding cache under .model-cache/bench: falling back to random vectors.');
+  if (args.reuse && keptDir) {
+    log(`Reusing the database under ${keptDir} (${await faces.count()} faces): ${dataset.description}`);
+  } else {
+    await fill();
+  }
+  const probes = dataset.probes;  const plan = await faces.explainNearest(probes[0], 1);
   log(`Plan without hints: ${plan.includes('faces_embedding_hnsw_idx') ? 'HNSW index scan' : 'NOT using the index'}`);
 
   const exact: string[] = [];
