@@ -67,6 +67,7 @@ export class EnrollmentService {
   }
 
   async addFace(userId: string, source: FaceSource): Promise<string> {
+    // Checked before the costly pipeline run, and again inside the transaction against a concurrent delete.
     if (!(await this.users.exists(userId))) throw ApiError.userNotFound();
     const fromPhoto = source.image ? await this.faceFromPhoto(source.image) : undefined;
     return this.prisma.$transaction(async (tx) => {
