@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { PrismaService } from '../src/database/prisma.service.js';
 import { FacesRepository } from '../src/users/faces.repository.js';
 import { UsersRepository } from '../src/users/users.repository.js';
 import { sampleFace, startTestApp } from './support/test-app.js';
@@ -11,8 +12,11 @@ describe('embedded database durability', () => {
     await first.app.get(FacesRepository).insert(user.id, sampleFace(42));
     await first.close({ keepData: true });
 
-    const second = await startTestApp({ DATA_DIR: first.dataDir });
+    // Restarted with another buffer cache size: the setting is applied at every start, not only the first.
+    const second = await startTestApp({ DATA_DIR: first.dataDir, EMBEDDED_SHARED_BUFFERS_MB: '48' });
     try {
+      const [setting] = await second.app.get(PrismaService).$queryRawUnsafe<{ shared_buffers: string }[]>('SHOW shared_buffers');
+      expect(setting.shared_buffers).toBe('48MB');
       const response = await request(second.http).get(`/api/v1/users/${user.id}`).expect(200);
       expect(response.body).toMatchObject({ name: 'Durable', email: 'd@example.com', faces: 1 });
       const nearest = await second.app.get(FacesRepository).findNearest(sampleFace(42).embedding, 1);

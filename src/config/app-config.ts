@@ -10,6 +10,7 @@ export class AppConfig {
   readonly databasePoolMax: number;
   readonly dataDir: string;
   readonly hnswEfSearch: number;
+  readonly embeddedSharedBuffersMb: number;
   readonly inferenceBackend: 'onnx' | 'triton';
   readonly tritonGrpcUrl: string;
   readonly tritonTimeoutMs: number;
@@ -39,6 +40,7 @@ export class AppConfig {
     this.databasePoolMax = env.DATABASE_POOL_MAX;
     this.dataDir = env.DATA_DIR;
     this.hnswEfSearch = env.HNSW_EF_SEARCH;
+    this.embeddedSharedBuffersMb = env.EMBEDDED_SHARED_BUFFERS_MB;
     this.inferenceBackend = env.INFERENCE_BACKEND;
     this.tritonGrpcUrl = env.TRITON_GRPC_URL;
     this.tritonTimeoutMs = env.TRITON_TIMEOUT_MS;

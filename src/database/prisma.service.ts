@@ -24,7 +24,7 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     const logger = new Logger('Database');
     const migrations = await readMigrations(path.join(projectRoot(), 'prisma', 'migrations'));
     if (config.databaseUrl === undefined) {
-      const pglite = await startEmbeddedPostgres(config.dataDir);
+      const pglite = await startEmbeddedPostgres(config.dataDir, { sharedBuffersMb: config.embeddedSharedBuffersMb });
       const applied = await applyMigrations(pgliteRunner(pglite), migrations);
       // PGlite has a single session, so a session setting holds for every query.
       await pglite.exec(`SET hnsw.ef_search = ${config.hnswEfSearch}`);
