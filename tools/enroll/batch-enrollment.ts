@@ -116,7 +116,9 @@ export async function runBatchEnrollment(options: BatchEnrollmentOptions): Promi
     if (!existing.ok || existing.value !== person.name) return false;
     Object.assign(record, { userId: failure.existingUserId, enrolledWith: photo });
     markDone(record, photo, true);
-    summary.failures.pop();
+    // Not a failure after all; another worker may have added failures since, so remove this very one.
+    const entry = summary.failures.findIndex((failed) => failed.person === person.folder && failed.photo === photo);
+    summary.failures.splice(entry, 1);
     counts.failures--;
     summary.people.adopted++;
     return true;
