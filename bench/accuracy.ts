@@ -3,7 +3,7 @@
 // Constructs the backend and pipeline by hand (no Nest). Embeddings are cached under .model-cache/bench/.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiError } from '../src/common/api-error.js';
 import { EMBEDDING_DIMENSION } from '../src/common/embedding.js';
@@ -11,8 +11,11 @@ import { FacePipeline } from '../src/faces/face-pipeline.js';
 import { DEFAULT_MATCH_THRESHOLD } from '../src/faces/match-threshold.js';
 import { mirror } from '../src/faces/rgb-image.js';
 import { OnnxRuntimeBackend } from '../src/inference/onnx-runtime.backend.js';
+import { accuracyPlotSpecs, oneToNCounts } from './lib/accuracy-plots.js';
+import { errorRates, oneToNScoreSet, pairScoreSet, ScoreSet } from './lib/det.js';
 import { loadEmbeddingCache, saveEmbeddingCache } from './lib/embedding-cache.js';
 import { Embeddings, listPeople, oneToNScores, pairAccuracy, pairSimilarities, readPairs } from './lib/lfw.js';
+import { writePlots } from './lib/plots.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const dataRoot = resolve(repoRoot, '../shared/data');
@@ -24,11 +27,20 @@ const SWEEP = Array.from({ length: 21 }, (_, i) => Math.round((0.4 + i * 0.01) *
 const pct = (value: number) => `${(value * 100).toFixed(2)}%`;
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
+const optionValue = (name: string) => {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+};
 const cliOptions = {
   landmarkFlip: !process.argv.includes('--no-landmark-flip'),
   landmarkRefine: process.argv.includes('--landmark-refine'),
   withRgb: process.argv.includes('--rgb'),
 };
+// Kept out of cliOptions: where the plots go does not change a figure. The committed plots in
+// docs/plots show the shipped pipeline, so a run with other pipeline options writes plots only when told where.
+const pipelineFlags = process.argv.filter((arg) => arg === '--no-landmark-flip' || arg === '--landmark-refine');
+const plotsDirOption = optionValue('--plots-dir');
+const plotsDir = plotsDirOption || pipelineFlags.length === 0 ? resolve(plotsDirOption ?? join(repoRoot, 'docs/plots')) : undefined;
 
 /**
  * Cache key: the code and models that shape an LFW embedding, plus the options. ultraface.ts and
@@ -98,7 +110,7 @@ async function embedAll(ids: string[], withRgb: ReadonlySet<string>) {
   return { plain: caches.plain, flipped, rgb: caches.rgb };
 }
 
-function printPairs(label: string, pairsPath: string, embeddings: Embeddings) {
+function printPairs(label: string, pairsPath: string, embeddings: Embeddings): ScoreSet {
   const scored = pairSimilarities(readPairs(pairsPath), embeddings);
   const fine = Array.from({ length: 61 }, (_, i) => Math.round((0.1 + i * 0.01) * 100) / 100);
   const best = fine.reduce((a, t) => (pairAccuracy(scored, t) > pairAccuracy(scored, a) ? t : a));
@@ -106,9 +118,10 @@ function printPairs(label: string, pairsPath: string, embeddings: Embeddings) {
     `  ${label.padEnd(22)} at shipped ${DEFAULT_MATCH_THRESHOLD}: ${pct(pairAccuracy(scored, DEFAULT_MATCH_THRESHOLD))}` +
       `   best threshold for pairs: ${pct(pairAccuracy(scored, best))} at ${best}`,
   );
+  return pairScoreSet(scored);
 }
 
-function printOneToN(label: string, people: Map<string, string[]>, embeddings: Embeddings) {
+function printOneToN(label: string, people: Map<string, string[]>, embeddings: Embeddings): ScoreSet {
   const scores = oneToNScores(people, embeddings);
   const rank1Errors = scores.genuine.filter((g) => !g.correctPerson).length / scores.genuine.length;
   console.log(`\n1:N, ${label}: ${scores.genuine.length} genuine probes, ${scores.impostor.length} impostor probes; rank-1 errors ${pct(rank1Errors)}`);
@@ -119,6 +132,31 @@ function printOneToN(label: string, people: Map<string, string[]>, embeddings: E
   }
   const t = DEFAULT_MATCH_THRESHOLD;
   console.log(`  shipped ${t}: FRR ${pct(scores.frr(t))}, FAR ${pct(scores.far(t))} (old system: FRR ${pct(OLD_SYSTEM.frr)}, FAR ${pct(OLD_SYSTEM.far)})`);
+  const scoreSet = oneToNScoreSet(scores);
+  // The plots count errors with det.ts: stop if it ever disagrees with the table above.
+  const plotted = errorRates(scoreSet, t);
+  if (plotted.frr !== scores.frr(t) || plotted.far !== scores.far(t)) throw new Error(`det.ts disagrees with lfw.ts at ${t}`);
+  return scoreSet;
+}
+
+async function plotAccuracy(oneToN: ScoreSet, pairs: ScoreSet, people: Map<string, string[]>, embeddings: Embeddings) {
+  if (!plotsDir) {
+    console.log(`\nPlots skipped: ${pipelineFlags.join(' ')} is not the shipped pipeline; add --plots-dir DIR to write them.`);
+    return;
+  }
+  const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+  const counts = oneToNCounts(people, embeddings);
+  const specs = accuracyPlotSpecs({
+    oneToN,
+    pairs,
+    counts,
+    threshold: DEFAULT_MATCH_THRESHOLD,
+    oldSystem: OLD_SYSTEM,
+    version: [version, ...pipelineFlags].join(' '),
+  });
+  const files = await writePlots(plotsDir, specs.det, specs.histogram);
+  const shown = (file: string) => (relative(process.cwd(), file).startsWith('..') ? file : relative(process.cwd(), file));
+  console.log(`\nPlots (BGR + flip, as the table above): ${files.map(shown).join(', ')}`);
 }
 
 async function detectionRate(label: string, files: string[]) {
@@ -191,9 +229,10 @@ if (!existsSync(lfwDir)) {
   console.log('View-1 pairsDevTrain (1,100 matched + 1,100 mismatched), cosine similarity:');
   printPairs('BGR', pairsPath, embeddings.plain);
   if (cliOptions.withRgb) printPairs('RGB', pairsPath, embeddings.rgb);
-  printPairs('BGR + flip (shipped)', pairsPath, embeddings.flipped);
+  const shippedPairs = printPairs('BGR + flip (shipped)', pairsPath, embeddings.flipped);
   printOneToN('BGR, no flip', people, embeddings.plain);
-  printOneToN('BGR + flip (shipped)', people, embeddings.flipped);
+  const shippedOneToN = printOneToN('BGR + flip (shipped)', people, embeddings.flipped);
+  await plotAccuracy(shippedOneToN, shippedPairs, people, embeddings.flipped);
   await printTiming(allIds.slice(0, 40).map((id) => join(lfwDir, 'images', `${id}.jpg`)));
 }
 console.log('\nDetection rate:');
