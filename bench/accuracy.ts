@@ -1,5 +1,6 @@
 // `npm run bench:accuracy`: accuracy, detection rate and per-face timing of the face pipeline on
-// LFW (View-1 dev split) and the shared photos, next to the old system's figures.
+// LFW (View-1 dev split) and the shared photos, next to the old system's figures; writes the DET curve and
+// score histograms to docs/plots/ (--plots-dir DIR elsewhere).
 // Constructs the backend and pipeline by hand (no Nest). Embeddings are cached under .model-cache/bench/.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
