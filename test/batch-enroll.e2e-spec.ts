@@ -103,6 +103,7 @@ describe('batch enrollment (npm run enroll) against the real service', () => {
       const summary = await runBatchEnrollment(options);
       expect(summary.people).toEqual({ total: 4, enrolled: 2, reenrolled: 0, adopted: 0, continued: 0, skipped: 0, withoutUsablePhoto: 2, unfinished: 0 });
       expect(summary.facesAdded).toBe(1);
+      expect(summary.onRecord).toEqual({ peopleWithUser: 2, facesIn: 3 });
       expect(summary.photos).toEqual({ total: 7, sent: 7, ignoredFiles: 2 });
       expect(summary.interrupted).toBe(false);
       expect(failureNames(summary)).toEqual({
@@ -165,6 +166,7 @@ describe('batch enrollment (npm run enroll) against the real service', () => {
       expect(summary.people).toMatchObject({ enrolled: 0, continued: 1, skipped: 3 });
       expect(summary.photos.sent).toBe(1);
       expect(summary.facesAdded).toBe(1);
+      expect(summary.onRecord).toEqual({ peopleWithUser: 2, facesIn: 4 });
       expect(await facesOf(aliceId)).toBe(3);
     });
 

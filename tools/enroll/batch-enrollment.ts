@@ -58,6 +58,7 @@ export async function runBatchEnrollment(options: BatchEnrollmentOptions): Promi
     facesAdded: 0,
     failures: [],
     recordedFailures: [],
+    onRecord: { peopleWithUser: 0, facesIn: 0 },
     wallTimeMs: 0,
     interrupted: false,
     notes: state.previousServiceUrl ? [`The state was recorded against ${state.previousServiceUrl}; users missing here are enrolled again.`] : [],
@@ -185,10 +186,24 @@ export async function runBatchEnrollment(options: BatchEnrollmentOptions): Promi
   if (fatal !== undefined) throw fatal;
 
   summary.interrupted = options.signal?.aborted === true;
+  summary.onRecord = onRecord(scan.people.map((person) => state.person(person.folder)));
   summary.recordedFailures = scan.people.flatMap((person): FailureEntry[] => (state.person(person.folder)?.failures ?? []).map((failure) => ({ ...failure, person: person.folder })));
   summary.wallTimeMs = Date.now() - startedAt;
   if (summary.reportPath) await writeReport(summary.reportPath, summary);
   return summary;
+}
+
+/** Over all runs: people with a user, and photos that went in (enrolling ones included). */
+function onRecord(records: (PersonRecord | undefined)[]) {
+  let peopleWithUser = 0;
+  let facesIn = 0;
+  for (const record of records) {
+    if (!record?.userId) continue;
+    peopleWithUser++;
+    const failed = new Set(record.failures.map((failure) => failure.photo));
+    facesIn += record.done.filter((photo) => !failed.has(photo)).length;
+  }
+  return { peopleWithUser, facesIn };
 }
 
 function validated(options: BatchEnrollmentOptions) {

@@ -34,6 +34,8 @@ export interface BatchEnrollmentSummary {
   failures: FailureEntry[];
   /** Every failure the state holds for the folder's people, from all runs. */
   recordedFailures: FailureEntry[];
+  /** From the state, all runs together: people with a user and the photos that went in as faces. */
+  onRecord: { peopleWithUser: number; facesIn: number };
   wallTimeMs: number;
   interrupted: boolean;
   notes: string[];
@@ -69,6 +71,7 @@ export function formatSummary(summary: BatchEnrollmentSummary, examplesPerKind =
     lines.push(`    ${kind} - ${failureKinds[kind].label}: ${entries.length}, e.g. ${examples}${entries.length > examplesPerKind ? ', ...' : ''}`);
   }
   const recorded = [...groupByKind(summary.recordedFailures)].map(([kind, entries]) => `${kind} ${entries.length}`);
+  lines.push(`  on record (all runs): ${summary.onRecord.peopleWithUser} people with a user, ${summary.onRecord.facesIn} faces`);
   lines.push(`  failures on record (all runs): ${summary.recordedFailures.length}${recorded.length ? ` (${recorded.join(', ')})` : ''}`);
   lines.push(`  state: ${summary.statePath}`);
   if (summary.reportPath) lines.push(`  report: ${summary.reportPath}`);
