@@ -5,6 +5,7 @@ import { ApiExceptionFilter } from './common/api-exception.filter.js';
 import { requestIdMiddleware } from './common/request-id.js';
 import { RequestIdBodyInterceptor } from './common/request-id.interceptor.js';
 import { requestLoggingMiddleware } from './common/request-logging.js';
+import { serveConsole } from './console/console-static.js';
 import { createValidationPipe } from './common/validation.js';
 import { AppConfig } from './config/app-config.js';
 import { httpMetricsMiddleware } from './metrics/http-metrics.js';
@@ -31,6 +32,7 @@ export function configureApp(app: INestApplication): void {
   app.use(requestLoggingMiddleware);
   app.use(httpMetricsMiddleware(app.get(Metrics)));
   applyHttpHardening(app, app.get(AppConfig));
+  serveConsole(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useGlobalInterceptors(new RequestIdBodyInterceptor());
