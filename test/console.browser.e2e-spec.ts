@@ -1,0 +1,411 @@
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import request from 'supertest';
+import { FacesRepository } from '../src/users/faces.repository.js';
+import { UsersRepository } from '../src/users/users.repository.js';
+import { blankImage, cropPortrait, npmSamplePhoto, transformedCopy } from './support/face-photos.js';
+import { sampleFace, startTestApp, TestApp } from './support/test-app.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  console.warn(`Skipping the console's browser tests: ${CHROMIUM} is not installed (apt-get install chromium).`);
+}
+const inChromium = hasChromium ? describe : describe.skip;
+
+/** The real app on a real port, since a browser cannot use supertest's in-process server. */
+async function startServer(env: Record<string, string> = {}): Promise<{ t: TestApp; base: string }> {
+  const t = await startTestApp(env);
+  await t.app.listen(0, '127.0.0.1');
+  const { port } = t.app.getHttpServer().address() as AddressInfo;
+  return { t, base: `http://127.0.0.1:${port}` };
+}
+
+/** A one-person portrait of the largest face in an npm sample photo, found through /detect. */
+async function portraitFrom(t: TestApp, sample: number, apiKey = ''): Promise<Buffer> {
+  const photo = npmSamplePhoto(sample);
+  const response = await request(t.http).post('/api/v1/detect').set('x-api-key', apiKey).attach('image', photo, 'group.jpg').expect(200);
+  return cropPortrait(photo, response.body.faces[0].box);
+}
+
+const upload = (name: string, buffer: Buffer, mimeType = 'image/jpeg') => ({ name, mimeType, buffer });
+
+/** The id of the focused element (a string expression: tsconfig has no DOM types for `document`). */
+const focusedId = (page: Page) => page.evaluate<string>('document.activeElement.id');
+
+/** Presses Tab until the element with this id has focus, as a keyboard user would. */
+async function tabTo(page: Page, id: string): Promise<void> {
+  for (let presses = 0; presses < 5 && (await focusedId(page)) !== id; presses++) await page.keyboard.press('Tab');
+  expect(await focusedId(page)).toBe(id);
+}
+
+/** A property of an element in the page, such as an image's naturalWidth. */
+const property = (page: Page, selector: string, name: string) =>
+  page.locator(selector).evaluate((element, key) => (element as unknown as Record<string, unknown>)[key], name);
+
+/** Waits for the live region to say something matching; on timeout, says what it said instead. */
+async function expectStatus(page: Page, pattern: RegExp): Promise<string> {
+  const region = page.getByRole('status');
+  try {
+    await region.filter({ hasText: pattern }).waitFor({ timeout: 30_000 });
+  } catch {
+    throw new Error(`the live region never matched ${pattern}; it says: ${await region.textContent()}`);
+  }
+  return (await region.textContent()) ?? '';
+}
+
+function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // The fake camera (a moving test pattern, no face) stands in for a webcam, permission granted.
+    args: ['--no-sandbox', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'],
+  });
+}
+
+/** A page that records script errors and CSP refusals, which must stay empty. */
+async function openPage(browser: Browser, url: string): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1000, height: 900 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    // 4xx answers are logged by Chromium as failed loads; they are expected here, CSP refusals are not.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
+  });
+  // Ready once the first users list (which also tells whether a key is needed) has been answered.
+  await Promise.all([page.waitForResponse((r) => r.url().includes('/api/v1/users')), page.goto(url)]);
+  return { page, problems };
+}
+
+describe('console: the page and its assets', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('serves / as HTML with a CSP that allows only its own scripts, blob: images and media, and this origin', async () => {
+    const page = await request(t.http).get('/').expect(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    const csp: string = page.headers['content-security-policy'];
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("img-src 'self' blob: data:");
+    expect(csp).toContain("media-src 'self' blob:");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(page.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(page.text).not.toMatch(/(src|href)="https?:/);
+  });
+
+  it('serves every script and stylesheet the page uses, with the right content type', async () => {
+    const page = await request(t.http).get('/').expect(200);
+    const entry = [...page.text.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => m[1]);
+    expect(entry).toEqual(['/console/js/main.js']);
+    const main = await request(t.http).get('/console/js/main.js').expect(200);
+    expect(main.headers['content-type']).toMatch(/^(text|application)\/javascript/);
+    // The modules main.js imports, one level deep, are served too.
+    for (const [, module] of main.text.matchAll(/from '\.\/([\w-]+\.js)'/g)) {
+      const response = await request(t.http).get(`/console/js/${module}`).expect(200);
+      expect(response.headers['content-type']).toMatch(/javascript/);
+    }
+    const css = await request(t.http).get('/console/console.css').expect(200);
+    expect(css.headers['content-type']).toMatch(/^text\/css/);
+  });
+
+  it('shadows none of the API, health, metrics or docs routes, whose CSP stays deny-all', async () => {
+    const users = await request(t.http).get('/api/v1/users').expect(200);
+    expect(users.headers['content-security-policy']).toContain("default-src 'none'");
+    await request(t.http).get('/health/live').expect(200);
+    await request(t.http).get('/metrics').expect(200);
+    await request(t.http).get('/api/docs-json').expect(200);
+    const missing = await request(t.http).get('/console/no-such-file.js').expect(404);
+    expect(missing.body).toMatchObject({ status: 'error', error_code: expect.any(Number) });
+  });
+});
+
+inChromium('console in Chromium, on an open server (no API_KEYS)', () => {
+  let t: TestApp;
+  let base: string;
+  let browser: Browser;
+  let alice: Buffer;
+  let aliceAgain: Buffer;
+  let bob: Buffer;
+
+  beforeAll(async () => {
+    ({ t, base } = await startServer({ ENROLLMENT_TTL_SECONDS: '120', RATE_LIMIT_PER_MINUTE: '0' }));
+    browser = await launchChromium();
+    alice = await portraitFrom(t, 2);
+    aliceAgain = await transformedCopy(alice);
+    bob = await portraitFrom(t, 3);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('recognises, enrolls, matches and deletes a person, all through the page', async () => {
+    const { page, problems } = await openPage(browser, base);
+    // An open server never asks for a key.
+    await page.getByText('No users on this page.').waitFor();
+    expect(await page.getByLabel('API key', { exact: true }).isVisible()).toBe(false);
+
+    const [firstResponse] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/recognise_user')),
+      page.getByLabel('Photo file').setInputFiles(upload('alice.jpg', alice)),
+    ]);
+    await expectStatus(page, /^No match\. You can enroll this person/);
+    expect(await page.locator('#result-outcome').textContent()).toBe('No match');
+
+    // The face box sits over the face, scaled from the image's pixels to its displayed size.
+    const box = (await firstResponse.json()).enrollmentKey.metadata.box;
+    await page.locator('#face-box').waitFor();
+    const shown = (await page.getByRole('img', { name: 'The photo sent for recognition' }).boundingBox())!;
+    const drawn = (await page.locator('#face-box').boundingBox())!;
+    const scale = shown.width / Number(await property(page, '#result-image', 'naturalWidth'));
+    for (const [actual, expected] of [
+      [drawn.x - shown.x, box.x * scale],
+      [drawn.y - shown.y, box.y * scale],
+      [drawn.width, box.width * scale],
+      [drawn.height, box.height * scale],
+    ]) {
+      expect(Math.abs(actual - expected)).toBeLessThan(2);
+    }
+
+    const enroll = page.getByRole('region', { name: 'Enroll this person' });
+    expect(await page.locator('#enroll-remaining').textContent()).toMatch(/^(1:5\d|2:00)$/);
+    await enroll.getByLabel('Name', { exact: true }).fill('Alice Example');
+    await enroll.getByLabel('Birthdate').fill('1985-04-12');
+    await enroll.getByLabel('Email (optional)').fill('alice@example.com');
+    await enroll.getByRole('button', { name: 'Enroll' }).click();
+    await expectStatus(page, /^Enrolled Alice Example\.$/);
+    await enroll.waitFor({ state: 'hidden' });
+
+    const row = page.getByRole('row', { name: /Alice Example/ });
+    await row.waitFor();
+    const [email, created, faces] = await row.getByRole('cell').allTextContents();
+    expect([email, faces]).toEqual(['alice@example.com', '1']);
+    expect(created).toMatch(/\d{4}/);
+
+    // Another copy of the same face: mirrored, smaller, re-encoded.
+    await page.getByLabel('Photo file').setInputFiles(upload('alice-again.jpg', aliceAgain));
+    const said = await expectStatus(page, /^Match found: Alice Example, similarity (0\.\d\d|1\.00)\.$/);
+    expect(Number(said.match(/similarity (\d\.\d\d)/)![1])).toBeGreaterThan(0.5);
+    expect(await page.locator('#result-outcome').textContent()).toBe('Match: Alice Example');
+    expect(await enroll.isVisible()).toBe(false);
+
+    // Cancelling the confirmation keeps the user; confirming erases them.
+    const dialog = page.getByRole('dialog', { name: 'Delete user?' });
+    await row.getByRole('button', { name: 'Delete Alice Example' }).click();
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await row.count()).toBe(1);
+    await row.getByRole('button', { name: 'Delete Alice Example' }).click();
+    await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+    await expectStatus(page, /^Deleted Alice Example\.$/);
+    await row.waitFor({ state: 'detached' });
+
+    const listed = await request(t.http).get('/api/v1/users').expect(200);
+    expect(listed.body.items.map((user: { name: string }) => user.name)).not.toContain('Alice Example');
+    const again = await request(t.http).post('/api/v1/recognise_user').attach('image', aliceAgain, 'a.jpg').expect(200);
+    expect(again.body.message).toBe('no_match');
+    expect(problems).toEqual([]);
+  });
+
+  it('labels every control, works by keyboard and reads errors out in the live region', async () => {
+    const { page, problems } = await openPage(browser, base);
+
+    // No face: the 422 envelope's message and error_code, read out.
+    await page.getByLabel('Photo file').setInputFiles(upload('blank.png', await blankImage(), 'image/png'));
+    await expectStatus(page, /^Recognition failed: Face not detected in the image \(error 601\)$/);
+    expect(await page.getByRole('status').getAttribute('aria-live')).toBe('polite');
+
+    await page.getByLabel('Photo file').setInputFiles(upload('bob.jpg', bob));
+    await expectStatus(page, /^No match/);
+
+    // Every control the browser exposes has a name (from its <label>, aria-label or own text).
+    const cdp = await page.context().newCDPSession(page);
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AxNode[] };
+    const controls = nodes.filter((node) => !node.ignored && ['button', 'textbox', 'spinbutton', 'combobox', 'Date'].includes(String(node.role?.value)));
+    expect(controls.length).toBeGreaterThanOrEqual(10);
+    expect(controls.filter((node) => !String(node.name?.value ?? '').trim()).map((node) => node.role?.value)).toEqual([]);
+    for (const label of ['Photo file', 'API key', 'Name', 'Birthdate', 'Email (optional)']) {
+      expect(await page.getByLabel(label, { exact: true }).count()).toBe(1);
+    }
+
+    // Enroll by keyboard; a server-side validation error (400) lists the field's message.
+    await page.getByLabel('Name', { exact: true }).focus();
+    await page.keyboard.type('Bob Keyboard');
+    await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('enroll-birthdate');
+    await page.keyboard.type('03141979');
+    // Chromium's date input moves through its month, day and year fields on Tab before leaving.
+    await tabTo(page, 'enroll-email');
+    // Valid for the browser's <input type=email>, refused by the server (no top-level domain).
+    await page.keyboard.type('bob@localhost');
+    await page.keyboard.press('Enter');
+    await expectStatus(page, /^Enrollment failed: .+ \(error \d+\)email: email must be a valid address$/);
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('bob@example.com');
+    await page.keyboard.press('Enter');
+    await expectStatus(page, /^Enrolled Bob Keyboard\.$/);
+    const bobUser = (await request(t.http).get('/api/v1/users').expect(200)).body.items.find((u: { name: string }) => u.name === 'Bob Keyboard');
+    expect(bobUser).toMatchObject({ birthdate: '1979-03-14', email: 'bob@example.com' });
+
+    // Delete by keyboard: the dialog opens on Cancel, Escape backs out, Tab + Enter confirms.
+    const focusedLabel = () => page.evaluate<string>("document.activeElement.getAttribute('aria-label') || document.activeElement.textContent");
+    await page.getByRole('button', { name: 'Delete Bob Keyboard' }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Delete user?' });
+    await dialog.waitFor();
+    expect(await focusedLabel()).toBe('Cancel');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await focusedLabel()).toBe('Delete Bob Keyboard');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    await page.keyboard.press('Tab');
+    expect(await focusedLabel()).toBe('Delete');
+    await page.keyboard.press('Enter');
+    await expectStatus(page, /^Deleted Bob Keyboard\.$/);
+    expect(await focusedId(page)).toBe('users-heading');
+    await request(t.http).get(`/api/v1/users/${bobUser.id}`).expect(404);
+    expect(problems).toEqual([]);
+  });
+
+  it('pages through the users with Next and Previous', async () => {
+    const users = t.app.get(UsersRepository);
+    const faces = t.app.get(FacesRepository);
+    for (let i = 1; i <= 12; i++) {
+      const user = await users.create({ name: `Paged ${String(i).padStart(2, '0')}`, birthdate: new Date('1990-02-03'), email: null });
+      await faces.insert(user.id, sampleFace(500 + i));
+    }
+    const total = (await request(t.http).get('/api/v1/users?limit=200').expect(200)).body.items.length;
+    const { page, problems } = await openPage(browser, base);
+    const rows = page.locator('#users-body tr');
+    const names = () => page.locator('#users-body th').allTextContents();
+    await page.getByText('Page 1').waitFor();
+    await rows.nth(9).waitFor();
+    const first = await names();
+    expect(first).toHaveLength(10);
+    expect(await page.getByRole('button', { name: 'Previous' }).isDisabled()).toBe(true);
+
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('Page 2').waitFor();
+    const second = await names();
+    expect(second).toHaveLength(total - 10);
+    expect(second.filter((name) => first.includes(name))).toEqual([]);
+    expect(await page.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await page.getByText('Page 1').waitFor();
+    expect(await names()).toEqual(first);
+    expect(problems).toEqual([]);
+  });
+
+  it("captures a webcam frame (Chromium's fake camera) and reads out the 422 for a picture with no face", async () => {
+    const { page, problems } = await openPage(browser, base);
+    // Intercepted only to read the body the page sends; the request goes on to the server unchanged.
+    let sent: Buffer | null = null;
+    await page.route('**/api/v1/recognise_user', (route) => {
+      sent = route.request().postDataBuffer();
+      return route.continue();
+    });
+    await page.getByRole('button', { name: 'Start camera' }).click();
+    // Said once the video plays, so its size is known.
+    await expectStatus(page, /^Camera on\./);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/recognise_user')),
+      page.getByRole('button', { name: 'Capture photo' }).click(),
+    ]);
+    expect(response.status()).toBe(422);
+    // The request carried a JPEG drawn from the video.
+    expect(sent).not.toBeNull();
+    expect(sent!.includes('Content-Type: image/jpeg')).toBe(true);
+    expect(sent!.includes(Buffer.from([0xff, 0xd8, 0xff]))).toBe(true);
+    await expectStatus(page, /^Recognition failed: Face not detected in the image \(error 601\)$/);
+    const videoWidth = await property(page, '#camera-video', 'videoWidth');
+    expect(await property(page, '#result-image', 'naturalWidth')).toBe(videoWidth);
+    expect(videoWidth).toBeGreaterThan(0);
+
+    await page.getByRole('button', { name: 'Stop camera' }).click();
+    expect(await page.getByLabel('Camera preview').isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Start camera' }).isEnabled()).toBe(true);
+    expect(problems).toEqual([]);
+  });
+});
+
+inChromium('console in Chromium, with API_KEYS and 3-second enrollment keys', () => {
+  const KEY = 'console-key-0123456789';
+  let t: TestApp;
+  let base: string;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+
+  beforeAll(async () => {
+    ({ t, base } = await startServer({ API_KEYS: KEY, ENROLLMENT_TTL_SECONDS: '3' }));
+    browser = await launchChromium();
+    ({ page, problems } = await openPage(browser, base));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  const stored = () =>
+    page.evaluate("({ session: sessionStorage.getItem('face-matrix.api-key'), localItems: localStorage.length, cookies: document.cookie })");
+
+  it('asks for the key, shows the 401 for a wrong one, and keeps a right one in sessionStorage only', async () => {
+    const keySection = page.getByRole('region', { name: 'API key required' });
+    await keySection.getByText(/^This server needs an API key: .+ \(error 410\)\.$/).waitFor();
+    expect(await focusedId(page)).toBe('api-key-input');
+
+    await page.getByLabel('API key', { exact: true }).fill('not-the-key');
+    await page.keyboard.press('Enter');
+    await keySection.getByText(/^The API key was refused: .+ \(error 410\)\. Enter a valid key\.$/).waitFor();
+    expect(await stored()).toEqual({ session: null, localItems: 0, cookies: '' });
+
+    await page.getByLabel('API key', { exact: true }).fill(KEY);
+    await page.getByRole('button', { name: 'Use key' }).click();
+    await keySection.waitFor({ state: 'hidden' });
+    await expectStatus(page, /^API key accepted/);
+    await page.getByText('No users on this page.').waitFor();
+    expect(await stored()).toEqual({ session: KEY, localItems: 0, cookies: '' });
+
+    // The key lasts as long as the tab: a reload does not ask again.
+    await page.reload();
+    await page.getByText('No users on this page.').waitFor();
+    expect(await keySection.isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Forget API key' }).isVisible()).toBe(true);
+  });
+
+  it('counts the enrollment key down, then disables the form and offers to recognise again', async () => {
+    const carol = await portraitFrom(t, 6, KEY);
+    await page.getByLabel('Photo file').setInputFiles(upload('carol.jpg', carol));
+    await expectStatus(page, /^No match/);
+    expect(await page.locator('#enroll-remaining').textContent()).toMatch(/^0:0[1-4]$/);
+    const submit = page.getByRole('button', { name: 'Enroll' });
+    expect(await submit.isEnabled()).toBe(true);
+
+    const enroll = page.getByRole('region', { name: 'Enroll this person' });
+    await enroll.getByText('The enrollment key expired. Recognise the photo again to enroll this person.').waitFor({ timeout: 10_000 });
+    expect(await submit.isDisabled()).toBe(true);
+    await expectStatus(page, /^The enrollment key expired/);
+
+    await page.getByRole('button', { name: 'Recognise again' }).click();
+    await expectStatus(page, /^No match/);
+    expect(await submit.isEnabled()).toBe(true);
+    expect(await page.locator('#enroll-remaining').isVisible()).toBe(true);
+    expect(problems).toEqual([]);
+  });
+});
+
+interface AxNode {
+  ignored: boolean;
+  role?: { value: unknown };
+  name?: { value: unknown };
+}
