@@ -36,6 +36,8 @@ COPY --from=build /app/model_repository ./model_repository
 # The app applies pending migrations at start, on the embedded database or on DATABASE_URL,
 # so there is no separate migrate step or job.
 COPY prisma/migrations ./prisma/migrations
+# The web console at / : static files served as they are, found beside package.json.
+COPY public ./public
 # Embedded PostgreSQL (no DATABASE_URL) keeps its files here; mount a volume to keep them.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
