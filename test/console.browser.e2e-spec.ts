@@ -149,7 +149,7 @@ inChromium('console in Chromium, on an open server (no API_KEYS)', () => {
   it('recognises, enrolls, matches and deletes a person, all through the page', async () => {
     const { page, problems } = await openPage(browser, base);
     // An open server never asks for a key.
-    await page.getByText('No users on this page.').waitFor();
+    await page.getByText('No users enrolled yet.').waitFor();
     expect(await page.getByLabel('API key', { exact: true }).isVisible()).toBe(false);
 
     const [firstResponse] = await Promise.all([
@@ -373,12 +373,12 @@ inChromium('console in Chromium, with API_KEYS and 3-second enrollment keys', ()
     await page.getByRole('button', { name: 'Use key' }).click();
     await keySection.waitFor({ state: 'hidden' });
     await expectStatus(page, /^API key accepted/);
-    await page.getByText('No users on this page.').waitFor();
+    await page.getByText('No users enrolled yet.').waitFor();
     expect(await stored()).toEqual({ session: KEY, localItems: 0, cookies: '' });
 
     // The key lasts as long as the tab: a reload does not ask again.
     await page.reload();
-    await page.getByText('No users on this page.').waitFor();
+    await page.getByText('No users enrolled yet.').waitFor();
     expect(await keySection.isVisible()).toBe(false);
     expect(await page.getByRole('button', { name: 'Forget API key' }).isVisible()).toBe(true);
   });

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Express, Request, Response } from 'express';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../common/paths.js';
 
@@ -18,6 +19,8 @@ export function isConsolePath(requestPath: string): boolean {
 /** `/` answers the console page; `/console/*` its assets. Plain Express, ahead of Nest's routes. */
 export function serveConsole(app: INestApplication): void {
   const indexHtml = path.join(CONSOLE_DIR, 'index.html');
+  // Fail at start, not with a 500 on the first visit, when an image or checkout lacks public/.
+  if (!existsSync(indexHtml)) throw new Error(`The web console is missing: ${indexHtml} not found (public/ must sit beside package.json)`);
   const express = app.getHttpAdapter().getInstance() as Express;
   express.get('/', (_req: Request, res: Response) => {
     // Always revalidate: a new release must not run against cached older modules.

@@ -16,6 +16,8 @@ export function initRecognise({ onResult }) {
 
   fileInput.addEventListener('change', () => {
     const [file] = fileInput.files;
+    // Cleared so that choosing the same file again (say, after its key expired) sends it again.
+    fileInput.value = '';
     if (file) recognise(file);
   });
   initCamera({ onCapture: (blob) => recognise(blob) });
