@@ -13,6 +13,8 @@ export function initRecognise({ onResult }) {
   const faces = document.getElementById('result-faces');
   let lastPhoto = null;
   let imageUrl = null;
+  // Only the latest photo's answer is shown, whatever order the answers arrive in.
+  let latestRequest = 0;
 
   fileInput.addEventListener('change', () => {
     const [file] = fileInput.files;
@@ -23,21 +25,27 @@ export function initRecognise({ onResult }) {
   initCamera({ onCapture: (blob) => recognise(blob) });
 
   async function recognise(photo) {
+    const request = ++latestRequest;
     lastPhoto = photo;
     await showPhoto(photo);
     result.setAttribute('aria-busy', 'true');
     announce('Recognising the photo…');
+    let response = null;
+    let failure = null;
     try {
-      const response = await api.recognise(photo);
-      showOutcome(response);
-      onResult(response);
+      response = await api.recognise(photo);
     } catch (error) {
-      outcome.textContent = 'Not recognised';
-      announceError(error, 'Recognition failed');
-      onResult(null);
-    } finally {
-      result.removeAttribute('aria-busy');
+      failure = error;
     }
+    if (request !== latestRequest) return;
+    result.removeAttribute('aria-busy');
+    if (failure) {
+      outcome.textContent = 'Not recognised';
+      announceError(failure, 'Recognition failed');
+    } else {
+      showOutcome(response);
+    }
+    onResult(response);
   }
 
   async function showPhoto(photo) {
