@@ -173,7 +173,9 @@ export async function runBatchEnrollment(options: BatchEnrollmentOptions): Promi
         if (!(error instanceof InterruptedError)) fatal ??= error;
       }
       counts.people++;
-      counts.photos += person.photos.length;
+      // Photos handled = all but those a rerun would still send (an interrupted person has some).
+      const left = resumePlan(state.person(person.folder), person.photos, true);
+      counts.photos += person.photos.length - (left.kind === 'skip' ? 0 : left.photos.length);
       progress.update(counts);
     }
   };
