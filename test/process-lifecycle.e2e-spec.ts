@@ -118,4 +118,25 @@ describe('the compiled service under signals', () => {
     expect(await app.exited).toEqual({ code: 0, signal: null });
     expect(app.output()).toMatch(/SIGTERM: draining/);
   }, 120_000);
+
+  it('SIGTERM after clients hung up waits for their pipeline work before freeing the models', async () => {
+    const app = await start({ MAX_INFLIGHT_RECOGNITIONS: '1' });
+    const aborts = Array.from({ length: 8 }, () => new AbortController());
+    const abandoned = aborts.map((abort) =>
+      fetch(`${app.url}/api/v1/detect`, { method: 'POST', body: imageForm(npmSamplePhoto(1)), signal: abort.signal }).catch(() => 'aborted'),
+    );
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const metrics = await (await fetch(`${app.url}/metrics`)).text();
+      if (/^face_matrix_pipeline_queued [1-9]/m.test(metrics)) break;
+      if (Date.now() > deadline) throw new Error('requests never queued in the pipeline');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // The clients leave: the HTTP server forgets these requests, but their work is still queued.
+    for (const abort of aborts) abort.abort();
+    expect(await Promise.all(abandoned)).toEqual(aborts.map(() => 'aborted'));
+    app.child.kill('SIGTERM');
+    expect(await app.exited).toEqual({ code: 0, signal: null });
+    expect(app.output()).not.toMatch(/already disposed|ONNX Runtime failed/);
+  }, 120_000);
 });

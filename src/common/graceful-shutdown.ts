@@ -1,40 +1,46 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import type { Server } from 'node:http';
 
+const logger = new Logger('Shutdown');
+
 /**
  * SIGTERM/SIGINT: stop accepting, let in-flight requests finish (up to `drainMs`), then close the
  * app. Nest's own shutdown hooks run onModuleDestroy first, which frees the ONNX sessions under
- * requests still running; draining the HTTP server before app.close() avoids that.
+ * requests still running; draining the HTTP server before app.close() avoids that. `settle` waits,
+ * within the same budget, for work the server no longer tracks: requests whose client hung up.
  */
-export function installGracefulShutdown(app: INestApplication, drainMs: number): void {
-  const logger = new Logger('Shutdown');
-  const server = app.getHttpServer() as Server;
+export function installGracefulShutdown(app: INestApplication, drainMs: number, settle: () => Promise<void> = async () => {}): void {
   let stopping = false;
-
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     logger.log(`${signal}: draining in-flight requests (up to ${drainMs} ms)`);
-    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-    // Keep-alive sockets with no request in flight would hold close() open: shut them as they go idle.
-    const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
-    server.closeIdleConnections();
-    const timedOut = await Promise.race([drained.then(() => false), delay(drainMs).then(() => true)]);
-    clearInterval(idleSweep);
-    if (timedOut) {
-      logger.warn(`Drain took longer than ${drainMs} ms: closing the remaining connections`);
-      server.closeAllConnections();
-    }
-    try {
-      await app.close();
-      process.exit(0);
-    } catch (error) {
-      logger.error(`Shutdown failed: ${(error as Error).message}`);
-      process.exit(1);
-    }
+    process.exit(await drainAndClose(app, drainMs, settle));
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+/** The shutdown itself, without the signals and the exit: resolves to the process exit code. */
+export async function drainAndClose(app: INestApplication, drainMs: number, settle: () => Promise<void>): Promise<number> {
+  const server = app.getHttpServer() as Server;
+  const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Keep-alive sockets with no request in flight would hold close() open: shut them as they go idle.
+  const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+  server.closeIdleConnections();
+  const timedOut = await Promise.race([drained.then(settle).then(() => false), delay(drainMs).then(() => true)]);
+  clearInterval(idleSweep);
+  if (timedOut) {
+    logger.warn(`Drain took longer than ${drainMs} ms: closing the remaining connections`);
+    server.closeAllConnections();
+  }
+  try {
+    await app.close();
+    return 0;
+  } catch (error) {
+    logger.error(`Shutdown failed: ${(error as Error).message}`);
+    return 1;
+  }
 }
 
 function delay(ms: number): Promise<void> {

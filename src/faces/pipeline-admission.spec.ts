@@ -54,6 +54,21 @@ describe('PipelineAdmission', () => {
     expect(admission.load).toEqual({ inflight: 0, queued: 0 });
   });
 
+  it('whenIdle resolves only after running and queued work has ended, even work whose caller gave up', async () => {
+    const admission = gate({ MAX_INFLIGHT_RECOGNITIONS: '1', MAX_QUEUED_RECOGNITIONS: '5', PIPELINE_TIMEOUT_MS: '100' });
+    await expect(admission.whenIdle()).resolves.toBeUndefined();
+    const running = controllable();
+    const queued = controllable();
+    const results = [admission.run(running.work), admission.run(queued.work)].map((result) => result.catch((error: unknown) => error));
+    let idle = false;
+    void admission.whenIdle().then(() => (idle = true));
+    await Promise.all(results); // both callers time out; the running work goes on
+    expect(idle).toBe(false);
+    running.finish();
+    await tick();
+    expect(idle).toBe(true);
+  });
+
   it('frees the slot when the work fails, and passes the error on', async () => {
     const admission = gate({ MAX_INFLIGHT_RECOGNITIONS: '1', MAX_QUEUED_RECOGNITIONS: '0' });
     await expect(admission.run(async () => Promise.reject(ApiError.faceNotDetected()))).rejects.toMatchObject({ errorCode: 601 });

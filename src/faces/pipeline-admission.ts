@@ -21,6 +21,7 @@ interface Waiter {
 export class PipelineAdmission {
   private inflight = 0;
   private readonly queue: Waiter[] = [];
+  private idleListeners: (() => void)[] = [];
 
   constructor(
     private readonly config: AppConfig,
@@ -29,6 +30,15 @@ export class PipelineAdmission {
 
   get load(): { inflight: number; queued: number } {
     return { inflight: this.inflight, queued: this.queue.length };
+  }
+
+  /**
+   * Resolves once nothing runs or waits. Work outlives its request when the client hangs up, so
+   * shutdown waits for this before freeing the sessions that work still uses.
+   */
+  whenIdle(): Promise<void> {
+    if (this.inflight === 0 && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleListeners.push(resolve));
   }
 
   async run<T>(work: () => Promise<T>): Promise<T> {
@@ -100,5 +110,10 @@ export class PipelineAdmission {
 
   private report(): void {
     this.observer?.observe(this.inflight, this.queue.length);
+    if (this.inflight === 0 && this.queue.length === 0 && this.idleListeners.length > 0) {
+      const listeners = this.idleListeners;
+      this.idleListeners = [];
+      for (const listener of listeners) listener();
+    }
   }
 }
