@@ -3,12 +3,11 @@
 // request uploads a random photo. Prints req/s, latency percentiles, errors and server RSS per stage.
 // --prefilled starts the server on a copy of a database that `bench:scale --keep-data-dir DIR` filled
 // (e.g. 100,000 faces), then enrolls the real gallery through the API on top of it.
-import autocannon from 'autocannon';
 import { parseArgs } from 'node:util';
 import { hasLfw, lfwPeople, lfwPhoto, multipartImage, npmSample, portrait250 } from './lib/photos.js';
 import { imageForm, mapConcurrent, startServer } from './lib/server.js';
-import { cpuSeconds, rssMiB } from './lib/process-stats.js';
-import { ms, summarise } from './lib/stats.js';
+import { runClosedLoop } from './lib/closed-loop.js';
+import { ms } from './lib/stats.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -69,38 +68,11 @@ try {
   log(`| clients | req/s | p50 | p95 | p99 | errors | server RSS max | server CPU per request |`);
   log(`| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
   for (const connections of stages) {
-    let rssMax = 0;
-    const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMiB(server.pid))), 500);
-    const latencies: number[] = [];
-    let failures = 0;
-    const cpuBefore = cpuSeconds(server.pid);
-    const options: autocannon.Options = {
-      url: `${server.url}/api/v1/recognise_user`,
-      connections,
-      duration,
-      requests: [
-        {
-          method: 'POST',
-          setupRequest: (request) => {
-            const { body, contentType } = bodies[Math.floor(Math.random() * bodies.length)];
-            return { ...request, body, headers: { ...request.headers, 'content-type': contentType } };
-          },
-        },
-      ],
-    };
-    const result = await new Promise<autocannon.Result>((resolve, reject) => {
-      const instance = autocannon(options, (error, finished) => (error ? reject(error) : resolve(finished)));
-      instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-        latencies.push(responseTime);
-        if (statusCode !== 200) failures++;
-      });
-    });
-    clearInterval(sampler);
-    const cpuPerRequest = ((cpuSeconds(server.pid) - cpuBefore) * 1000) / Math.max(1, latencies.length);
-    const errors = failures + result.errors + result.timeouts;
-    const { p50, p95, p99 } = summarise(latencies);
-    const rate = latencies.length / duration;
-    log(`| ${connections} | ${rate.toFixed(1)} | ${ms(p50)} | ${ms(p95)} | ${ms(p99)} | ${errors} of ${latencies.length} | ${rssMax.toFixed(0)} MiB | ${cpuPerRequest.toFixed(0)} ms |`);
+    const stage = await runClosedLoop(server, connections, duration, bodies);
+    log(
+      `| ${connections} | ${stage.rate.toFixed(1)} | ${ms(stage.p50)} | ${ms(stage.p95)} | ${ms(stage.p99)} | ${stage.errors} of ${stage.requests} | ` +
+        `${stage.rssMaxMiB.toFixed(0)} MiB | ${stage.cpuMsPerRequest.toFixed(0)} ms |`,
+    );
   }
 } finally {
   await server.stop();
