@@ -36,6 +36,8 @@ describe('console: the page and its assets', () => {
     }
     const css = await request(t.http).get('/console/console.css').expect(200);
     expect(css.headers['content-type']).toMatch(/^text\/css/);
+    const metrics = await request(t.http).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/face_matrix_http_requests_total\{method="GET",route="\/console\/\*",status="200"\} [1-9]/);
   });
 
   it('shadows none of the API, health, metrics or docs routes, whose CSP stays deny-all', async () => {

@@ -1,3 +1,4 @@
+import { isConsolePath } from '../console/console-static.js';
 import type { NextFunction, Request, Response } from 'express';
 import type { Metrics } from './metrics.js';
 
@@ -7,7 +8,9 @@ export function httpMetricsMiddleware(metrics: Metrics) {
     const stopTimer = metrics.httpDuration.startTimer();
     res.on('finish', () => {
       const template = (req.route as { path?: string } | undefined)?.path;
-      const labels = { method: req.method, route: template ? `${req.baseUrl}${template}` : 'unmatched', status: String(res.statusCode) };
+      // Static console files have no route template; one label for them all keeps the series bounded.
+      const route = template ? `${req.baseUrl}${template}` : isConsolePath(req.originalUrl.split('?')[0]) ? '/console/*' : 'unmatched';
+      const labels = { method: req.method, route, status: String(res.statusCode) };
       metrics.httpRequests.inc(labels);
       stopTimer(labels);
     });
