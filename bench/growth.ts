@@ -11,7 +11,8 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runClosedLoop, StageResult } from './lib/closed-loop.js';
 import { hasLfw, lfwPeople, lfwPhoto, multipartImage } from './lib/photos.js';
-import { imageForm, mapConcurrent, RunningServer, startServer } from './lib/server.js';
+import { enrollFirstPhotos, storedFaces } from './lib/gallery.js';
+import { RunningServer, startServer } from './lib/server.js';
 import { ms } from './lib/stats.js';
 
 const { values: args } = parseArgs({
@@ -39,11 +40,8 @@ const enrolled = lfwPeople().slice(0, Number(args.gallery));
 const probes = enrolled.filter(({ files }) => files.length > 1).map(({ person, files }) => multipartImage(lfwPhoto(person, files[1])));
 
 async function prepare(server: RunningServer): Promise<number> {
-  await mapConcurrent(enrolled, 4, ({ person, files }) =>
-    fetch(`${server.url}/api/v1/add_user`, { method: 'POST', body: imageForm(lfwPhoto(person, files[0]), { name: person, birthdate: '1980-01-01' }) }),
-  );
-  const metrics = await (await fetch(`${server.url}/metrics`)).text();
-  return Number(/^face_matrix_gallery_faces\S* (\d+)/m.exec(metrics)?.[1]);
+  await enrollFirstPhotos(server, enrolled);
+  return storedFaces(server);
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

@@ -5,7 +5,8 @@
 // (e.g. 100,000 faces), then enrolls the real gallery through the API on top of it.
 import { parseArgs } from 'node:util';
 import { hasLfw, lfwPeople, lfwPhoto, multipartImage, npmSample, portrait250 } from './lib/photos.js';
-import { imageForm, mapConcurrent, startServer } from './lib/server.js';
+import { enrollFirstPhotos, storedFaces } from './lib/gallery.js';
+import { imageForm, startServer } from './lib/server.js';
 import { runClosedLoop } from './lib/closed-loop.js';
 import { ms } from './lib/stats.js';
 
@@ -23,7 +24,6 @@ const stages = args.stages!.split(',').map(Number);
 const log = (message: string) => process.stdout.write(`${message}\n`);
 
 const server = await startServer({}, args.prefilled);
-const storedFaces = async () => ((await (await fetch(`${server.url}/metrics`)).text()).match(/^face_matrix_gallery_faces\S* (\d+)/m) ?? [])[1];
 try {
   const enroll = (photo: Buffer, name: string) =>
     fetch(`${server.url}/api/v1/add_user`, { method: 'POST', body: imageForm(photo, { name, birthdate: '1980-01-01' }) });
@@ -35,7 +35,7 @@ try {
     const people = lfwPeople();
     const enrolled = people.slice(0, gallerySize);
     log(`Enrolling ${enrolled.length} LFW people through the API...`);
-    await mapConcurrent(enrolled, 4, ({ person, files }) => enroll(lfwPhoto(person, files[0]), person));
+    await enrollFirstPhotos(server, enrolled);
     const again = enrolled.filter((entry) => entry.files.length > 1).map(({ person, files }) => lfwPhoto(person, files[1]));
     const strangers = people.slice(gallerySize, gallerySize + 300).map(({ person, files }) => lfwPhoto(person, files[0]));
     probes = [...again.slice(0, 300), ...strangers];
@@ -63,7 +63,7 @@ try {
     probes = portraits;
   }
   const bodies = probes.map(multipartImage);
-  log(`Gallery ready: ${await storedFaces()} faces in the database; ${bodies.length} probe photos. Stages of ${duration} s each.\n`);
+  log(`Gallery ready: ${await storedFaces(server)} faces in the database; ${bodies.length} probe photos. Stages of ${duration} s each.\n`);
 
   log(`| clients | req/s | p50 | p95 | p99 | errors | server RSS max | server CPU per request |`);
   log(`| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
