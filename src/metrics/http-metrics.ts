@@ -1,4 +1,3 @@
-import { isConsolePath } from '../console/console-static.js';
 import type { NextFunction, Request, Response } from 'express';
 import type { Metrics } from './metrics.js';
 
@@ -8,8 +7,9 @@ export function httpMetricsMiddleware(metrics: Metrics) {
     const stopTimer = metrics.httpDuration.startTimer();
     res.on('finish', () => {
       const template = (req.route as { path?: string } | undefined)?.path;
-      // Static console files have no route template; one label for them all keeps the series bounded.
-      const route = template ? `${req.baseUrl}${template}` : isConsolePath(req.originalUrl.split('?')[0]) ? '/console/*' : 'unmatched';
+      // Files served by a mounted middleware (the console's assets) have no route template but keep
+      // their mount path: one label per mount keeps the series bounded.
+      const route = template ? `${req.baseUrl}${template}` : req.baseUrl ? `${req.baseUrl}/*` : 'unmatched';
       const labels = { method: req.method, route, status: String(res.statusCode) };
       metrics.httpRequests.inc(labels);
       stopTimer(labels);
