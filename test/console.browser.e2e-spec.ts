@@ -147,6 +147,8 @@ inChromium('console in Chromium, on an open server (no API_KEYS)', () => {
     expect(await focusedLabel()).toBe('Delete Bob Keyboard');
     await page.keyboard.press('Enter');
     await dialog.waitFor();
+    // The first opening's close event may arrive only now (Chromium queues it): it must not count as this answer.
+    await page.evaluate("document.getElementById('delete-dialog').dispatchEvent(new Event('close'))");
     await page.keyboard.press('Tab');
     expect(await focusedLabel()).toBe('Delete');
     await page.keyboard.press('Enter');

@@ -19,6 +19,25 @@ export function initUsers() {
   let page = 0;
   let nextCursor = null;
 
+  // The dialog's answer goes to the opening in progress only. Chromium can deliver a close event
+  // after the dialog was opened again: it finds the dialog open and is ignored.
+  let answer = null;
+  dialog.addEventListener('close', () => {
+    if (dialog.open || !answer) return;
+    const resolve = answer;
+    answer = null;
+    resolve(dialog.returnValue);
+  });
+
+  function askToDelete() {
+    answer?.(''); // an opening whose close never arrived counts as cancelled
+    return new Promise((resolve) => {
+      answer = resolve;
+      dialog.returnValue = '';
+      dialog.showModal();
+    });
+  }
+
   /** Loads the current page; resolves true when the server answered it. */
   async function load() {
     let data;
@@ -61,9 +80,7 @@ export function initUsers() {
 
   async function confirmDelete(user, button) {
     dialogText.textContent = `${user.name} and every face vector of theirs will be erased. This cannot be undone.`;
-    dialog.returnValue = '';
-    dialog.showModal();
-    const choice = await new Promise((resolve) => dialog.addEventListener('close', () => resolve(dialog.returnValue), { once: true }));
+    const choice = await askToDelete();
     if (choice !== 'delete') {
       button.focus();
       return;
