@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { ApiError } from '../src/common/api-error.js';
 import { EMBEDDING_DIMENSION } from '../src/common/embedding.js';
 import { FacePipeline } from '../src/faces/face-pipeline.js';
-import { DEFAULT_MATCH_THRESHOLD } from '../src/faces/match-threshold.js';
+import { DEFAULT_MATCH_THRESHOLD } from '../src/gallery/thresholds.js';
 import { mirror } from '../src/faces/rgb-image.js';
 import { OnnxRuntimeBackend } from '../src/inference/onnx-runtime.backend.js';
 import { accuracyPlotSpecs, oneToNCounts } from './lib/accuracy-plots.js';

@@ -1,7 +1,7 @@
 // `npm run bench:scale [-- --faces 100000 --probes 300 --ef 40,100,200 --keep-data-dir DIR [--reuse]]`
 // Fills a fresh embedded database with real-looking face vectors (real LFW dev embeddings from the
 // bench:accuracy cache, lookalikes of them and random vectors), builds the HNSW index, then measures
-// the k-NN query the API runs (FacesRepository.findNearest): latency, and recall@1 against exact
+// the k-NN query the API runs (FacesRepository.nearestUsers): latency, and recall@1 against exact
 // search for real probes. --keep-data-dir leaves the filled database for `bench:load --prefilled DIR`;
 // with --reuse, a database kept earlier is measured again without refilling (the fill is deterministic).
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -12,7 +12,7 @@ import { toVectorLiteral } from '../src/common/embedding.js';
 import { AppConfig } from '../src/config/app-config.js';
 import { validateEnvironment } from '../src/config/environment.js';
 import { PrismaService } from '../src/database/prisma.service.js';
-import { FacesRepository } from '../src/users/faces.repository.js';
+import { FacesRepository } from '../src/gallery/faces.repository.js';
 import { loadRealEmbeddings } from './lib/real-embeddings.js';
 import { realLookingDataset, syntheticDataset } from './lib/scale-dataset.js';
 import { ms, summarise } from './lib/stats.js';
@@ -80,7 +80,7 @@ try {
     await fill();
   }
   const probes = dataset.probes;
-  const plan = await faces.explainNearest(probes[0], 1);
+  const plan = await faces.explainNearestUsers([probes[0]], 1);
   log(`Plan without hints: ${plan.includes('faces_embedding_hnsw_idx') ? 'HNSW index scan' : 'NOT using the index'}`);
 
   const exact: string[] = [];
@@ -89,7 +89,7 @@ try {
     const started = performance.now();
     const faceId = await prisma.$transaction(async (tx) => {
       await tx.$executeRawUnsafe('SET LOCAL enable_indexscan = off');
-      return (await faces.findNearest(probe, 1, tx))[0].faceId;
+      return (await faces.nearestUsers([probe], 1, tx))[0][0].faceId;
     });
     exactLatencies.push(performance.now() - started);
     exact.push(faceId);
@@ -102,12 +102,12 @@ try {
   for (const ef of efValues) {
     await prisma.$executeRawUnsafe(`SET hnsw.ef_search = ${ef}`);
     // Warm-up: one untimed pass loads the index pages a running server would hold in its buffer cache.
-    for (const probe of probes) await faces.findNearest(probe, 1);
+    for (const probe of probes) await faces.nearestUsers([probe], 1);
     const latencies: number[] = [];
     let hits = 0;
     for (let i = 0; i < probes.length; i++) {
       const started = performance.now();
-      const [best] = await faces.findNearest(probes[i], 1);
+      const [[best]] = await faces.nearestUsers([probes[i]], 1);
       latencies.push(performance.now() - started);
       if (best?.faceId === exact[i]) hits++;
     }

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
-import { FacesRepository } from '../src/users/faces.repository.js';
+import { FacesRepository } from '../src/gallery/faces.repository.js';
 import { UsersRepository } from '../src/users/users.repository.js';
 import { expectStatus, focusedId, inChromium, launchChromium, openPage, portraitFrom, property, startServer, tabTo, upload } from './support/console-browser.js';
 import { blankImage, transformedCopy } from './support/face-photos.js';

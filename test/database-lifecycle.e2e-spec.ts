@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { PrismaService } from '../src/database/prisma.service.js';
-import { FacesRepository } from '../src/users/faces.repository.js';
+import { FacesRepository } from '../src/gallery/faces.repository.js';
 import { UsersRepository } from '../src/users/users.repository.js';
 import { sampleFace, startTestApp } from './support/test-app.js';
 import { waitFor, WirePostgres } from './support/wire-postgres.js';
@@ -19,7 +19,7 @@ describe('embedded database durability', () => {
       expect(setting.shared_buffers).toBe('48MB');
       const response = await request(second.http).get(`/api/v1/users/${user.id}`).expect(200);
       expect(response.body).toMatchObject({ name: 'Durable', email: 'd@example.com', faces: 1 });
-      const nearest = await second.app.get(FacesRepository).findNearest(sampleFace(42).embedding, 1);
+      const [nearest] = await second.app.get(FacesRepository).nearestUsers([sampleFace(42).embedding], 1);
       expect(nearest[0].user.id).toBe(user.id);
     } finally {
       await second.close();

@@ -1,7 +1,10 @@
 import { EnrollmentCacheExpiryJob } from '../src/cache/enrollment-cache-expiry.job.js';
 import { EnrollmentCacheRepository } from '../src/cache/enrollment-cache.repository.js';
 import { EnrollmentCacheService } from '../src/cache/enrollment-cache.service.js';
+import type { EnrollmentKeyMetadata } from '../src/cache/enrollment-key.js';
 import { randomUnitVector, startTestApp, TestApp } from './support/test-app.js';
+
+const metadata: EnrollmentKeyMetadata = { detection_score: 0.99, box: { x: 1, y: 2, width: 30, height: 40 }, face_size_px: 40, quality: 0.8 };
 
 describe('enrollment cache', () => {
   let t: TestApp;
@@ -17,31 +20,31 @@ describe('enrollment cache', () => {
 
   it('issues an unguessable key that expires after the configured TTL', async () => {
     const before = Date.now();
-    const key = await cache.issue(randomUnitVector(1), { quality: 0.8 });
+    const key = await cache.issue(randomUnitVector(1), metadata);
     expect(key.reqId).toMatch(/^[A-Za-z0-9_-]{22}$/); // 128 bits, base64url
     expect(key.expiresAt.getTime() - before).toBeGreaterThanOrEqual(59_000);
     expect(key.expiresAt.getTime() - before).toBeLessThanOrEqual(61_000);
-    const taken = await cache.take<{ quality: number }>(key.reqId);
-    expect(taken?.metadata).toEqual({ quality: 0.8 });
+    const taken = await cache.take(key.reqId);
+    expect(taken?.metadata).toEqual(metadata);
     expect(Array.from(taken!.embedding.slice(0, 4))).toEqual(Array.from(randomUnitVector(1).slice(0, 4)).map((v) => expect.closeTo(v, 6)));
   });
 
   it('lets a key be taken once, even by concurrent takers', async () => {
-    const key = await cache.issue(randomUnitVector(2), {});
+    const key = await cache.issue(randomUnitVector(2), metadata);
     const results = await Promise.all(Array.from({ length: 12 }, () => cache.take(key.reqId)));
     expect(results.filter((result) => result !== null)).toHaveLength(1);
     expect(await cache.take(key.reqId)).toBeNull();
   });
 
   it('refuses an expired key before the purge has removed it', async () => {
-    await repository.put('expired-key', randomUnitVector(3), {}, new Date(Date.now() - 1000));
+    await repository.put('expired-key', randomUnitVector(3), metadata, new Date(Date.now() - 1000));
     expect(await cache.take('expired-key')).toBeNull();
     expect(await repository.count()).toBeGreaterThanOrEqual(1);
   });
 
   it('purges expired vectors and keeps live ones', async () => {
-    await repository.put('expired-2', randomUnitVector(4), {}, new Date(Date.now() - 5000));
-    const live = await cache.issue(randomUnitVector(5), {});
+    await repository.put('expired-2', randomUnitVector(4), metadata, new Date(Date.now() - 5000));
+    const live = await cache.issue(randomUnitVector(5), metadata);
     const purged = await t.app.get(EnrollmentCacheExpiryJob).purgeExpired();
     expect(purged).toBeGreaterThanOrEqual(2);
     expect(await cache.take('expired-2')).toBeNull();

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { FacesRepository } from '../src/users/faces.repository.js';
+import { FacesRepository } from '../src/gallery/faces.repository.js';
 import { UsersRepository } from '../src/users/users.repository.js';
 import { sampleFace, startTestApp, TestApp } from './support/test-app.js';
 

@@ -1,5 +1,5 @@
 import { PrismaService } from '../src/database/prisma.service.js';
-import { FacesRepository } from '../src/users/faces.repository.js';
+import { FacesRepository } from '../src/gallery/faces.repository.js';
 import { UsersRepository } from '../src/users/users.repository.js';
 import { randomUnitVector, sampleFace, startTestApp, TestApp } from './support/test-app.js';
 
@@ -20,13 +20,24 @@ describe('k-NN search on pgvector', () => {
   }, 120_000);
   afterAll(() => t.close());
 
-  it('finds the user whose face is nearest, with cosine similarity', async () => {
+  it('finds the user whose face is nearest, with cosine similarity, each user once', async () => {
     const probe = randomUnitVector(1000 + 17 * 25 + 3);
-    const nearest = await faces.findNearest(probe, 5);
+    const [nearest] = await faces.nearestUsers([probe], 5);
+    expect(nearest).toHaveLength(5);
     expect(nearest[0].user.id).toBe(target);
     expect(nearest[0].similarity).toBeCloseTo(1, 4);
     expect(nearest[1].similarity).toBeLessThan(0.5);
+    expect(new Set(nearest.map((n) => n.user.id)).size).toBe(5);
     for (let i = 1; i < nearest.length; i++) expect(nearest[i].similarity).toBeLessThanOrEqual(nearest[i - 1].similarity);
+  });
+
+  it('answers several probes in one statement, in probe order', async () => {
+    const probes = [randomUnitVector(1000 + 3 * 25 + 1), randomUnitVector(1000 + 17 * 25 + 9), randomUnitVector(1000 + 11 * 25)];
+    const answers = await faces.nearestUsers(probes, 2);
+    expect(answers).toHaveLength(3);
+    expect(answers.map((people) => people[0].user.name)).toEqual(['Person 3', 'Person 17', 'Person 11']);
+    for (const people of answers) expect(people[0].similarity).toBeCloseTo(1, 4);
+    expect(await faces.nearestUsers([], 3)).toEqual([]);
   });
 
   it('serves the k-NN query from the HNSW index', async () => {
@@ -34,8 +45,9 @@ describe('k-NN search on pgvector', () => {
     // is that the statement's shape lets the index serve it (bench:scale shows it at 100,000 rows).
     const plan = await t.app.get(PrismaService).$transaction(async (tx) => {
       await tx.$executeRawUnsafe('SET LOCAL enable_seqscan = off');
-      return faces.explainNearest(randomUnitVector(7), 5, tx);
+      return faces.explainNearestUsers([randomUnitVector(7), randomUnitVector(8)], 5, tx);
     });
+    // The plan of the statement nearestUsers runs, not of a copy: the LATERAL probe walks the index.
     expect(plan).toMatch(/Index Scan using faces_embedding_hnsw_idx/);
   });
 
@@ -46,6 +58,6 @@ describe('k-NN search on pgvector', () => {
   });
 
   it('refuses a vector of the wrong dimension before it reaches SQL', async () => {
-    await expect(faces.findNearest(new Float32Array(128), 1)).rejects.toThrow(/expected 512/);
+    await expect(faces.nearestUsers([new Float32Array(128)], 1)).rejects.toThrow(/expected 512/);
   });
 });

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { fromVectorLiteral, toVectorLiteral } from '../common/embedding.js';
 import { PrismaService } from '../database/prisma.service.js';
 import type { DbClient } from '../database/db-client.js';
+import { EnrollmentKeyMetadata, parseEnrollmentKeyMetadata } from './enrollment-key.js';
 
-export interface CachedFace<Metadata> {
+export interface CachedFace {
   embedding: Float32Array;
-  metadata: Metadata;
+  metadata: EnrollmentKeyMetadata;
   expiresAt: Date;
 }
 
@@ -14,7 +15,7 @@ export interface CachedFace<Metadata> {
 export class EnrollmentCacheRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async put(key: string, embedding: Float32Array, metadata: object, expiresAt: Date): Promise<void> {
+  async put(key: string, embedding: Float32Array, metadata: EnrollmentKeyMetadata, expiresAt: Date): Promise<void> {
     await this.prisma.$executeRawUnsafe(
       `INSERT INTO vectors_cache (key, embedding, metadata, expires_at) VALUES ($1, $2::vector, $3::jsonb, $4)`,
       key,
@@ -28,14 +29,14 @@ export class EnrollmentCacheRepository {
    * Removes and returns the entry in one statement, so two concurrent takes of one key
    * cannot both succeed. An expired entry is never returned, even before the purge runs.
    */
-  async takeOnce<Metadata>(key: string, db: DbClient = this.prisma): Promise<CachedFace<Metadata> | null> {
-    const rows = await db.$queryRawUnsafe<{ embedding: string; metadata: Metadata; expires_at: Date }[]>(
+  async takeOnce(key: string, db: DbClient = this.prisma): Promise<CachedFace | null> {
+    const rows = await db.$queryRawUnsafe<{ embedding: string; metadata: unknown; expires_at: Date }[]>(
       `DELETE FROM vectors_cache WHERE key = $1 AND expires_at > now()
        RETURNING embedding::text AS embedding, metadata, expires_at`,
       key,
     );
     const row = rows[0];
-    return row ? { embedding: fromVectorLiteral(row.embedding), metadata: row.metadata, expiresAt: row.expires_at } : null;
+    return row ? { embedding: fromVectorLiteral(row.embedding), metadata: parseEnrollmentKeyMetadata(row.metadata), expiresAt: row.expires_at } : null;
   }
 
   /** Deletes every expired entry; returns how many went. */

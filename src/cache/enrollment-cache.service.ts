@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../config/app-config.js';
 import { CachedFace, EnrollmentCacheRepository } from './enrollment-cache.repository.js';
 import type { DbClient } from '../database/db-client.js';
+import type { EnrollmentKeyMetadata } from './enrollment-key.js';
 
 export interface EnrollmentKey {
   reqId: string;
@@ -20,7 +21,7 @@ export class EnrollmentCacheService {
     private readonly config: AppConfig,
   ) {}
 
-  async issue(embedding: Float32Array, metadata: object): Promise<EnrollmentKey> {
+  async issue(embedding: Float32Array, metadata: EnrollmentKeyMetadata): Promise<EnrollmentKey> {
     // 128 random bits: unguessable, and the key is the only thing a client needs to present.
     const reqId = randomBytes(16).toString('base64url');
     const expiresAt = new Date(Date.now() + this.config.enrollmentTtlSeconds * 1000);
@@ -29,7 +30,7 @@ export class EnrollmentCacheService {
   }
 
   /** The cached face for a key, consumed; null when unknown, expired or already used. */
-  take<Metadata>(reqId: string, db?: DbClient): Promise<CachedFace<Metadata> | null> {
-    return this.repository.takeOnce<Metadata>(reqId, db);
+  take(reqId: string, db?: DbClient): Promise<CachedFace | null> {
+    return this.repository.takeOnce(reqId, db);
   }
 }

@@ -1,15 +1,16 @@
 import { Module } from '@nestjs/common';
 import { InferenceModule } from '../inference/inference.module.js';
 import { FacePipeline } from './face-pipeline.js';
+import { GatedFacePipeline } from './gated-face-pipeline.js';
 import { PipelineAdmission } from './pipeline-admission.js';
 
 /**
- * The pipeline alone, so that recognition (faces) and enrollment (users) can share it without a cycle,
- * with the one admission gate that bounds how much pipeline work runs at once.
+ * The pipeline alone, so that recognition (faces) and enrollment (users) can share it without a cycle.
+ * Request handlers use GatedFacePipeline: the pipeline behind the one admission gate.
  */
 @Module({
   imports: [InferenceModule],
-  providers: [FacePipeline, PipelineAdmission],
-  exports: [FacePipeline, PipelineAdmission],
+  providers: [FacePipeline, PipelineAdmission, GatedFacePipeline],
+  exports: [FacePipeline, PipelineAdmission, GatedFacePipeline],
 })
 export class FacePipelineModule {}

@@ -6,7 +6,7 @@ import { ApiError, ErrorCode } from '../common/api-error.js';
 import { EMBEDDING_DIMENSION } from '../common/embedding.js';
 import { OnnxRuntimeBackend } from '../inference/onnx-runtime.backend.js';
 import { FacePipeline } from './face-pipeline.js';
-import { DEFAULT_MATCH_THRESHOLD } from './match-threshold.js';
+import { DEFAULT_MATCH_THRESHOLD } from '../gallery/thresholds.js';
 import { mirror } from './rgb-image.js';
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, value, i) => sum + value * b[i], 0);

@@ -1,74 +1,53 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-error.js';
-import { AppConfig } from '../config/app-config.js';
+import { toIsoDate } from '../common/dates.js';
+import { roundTo } from '../common/geometry.js';
 import { EnrollmentCacheService } from '../cache/enrollment-cache.service.js';
-import { FacesRepository } from '../users/faces.repository.js';
-import { UsersRepository } from '../users/users.repository.js';
-import { toIsoDate } from '../users/dto/user.dto.js';
+import type { EnrollmentKeyMetadata } from '../cache/enrollment-key.js';
+import { FaceMatcher } from '../gallery/face-matcher.js';
+import type { UserRecord } from '../gallery/gallery-records.js';
 import type { DetectResponseDto } from './dto/face.dto.js';
-import type { RecogniseResponseDto } from './dto/recognise.dto.js';
+import type { RecogniseResponseDto, UserInfoDto } from './dto/recognise.dto.js';
 import type { VerifyResponseDto } from './dto/verify.dto.js';
-import { DetectedFace, FacePipeline, StageTimings } from './face-pipeline.js';
-import { matchThreshold } from './match-threshold.js';
-import { PipelineAdmission } from './pipeline-admission.js';
-
-/** What an enrollment key remembers about its face, besides the vector. */
-export interface EnrollmentMetadata {
-  detection_score: number;
-  box: DetectedFace['box'];
-  face_size_px: number;
-  quality: number;
-}
+import type { DetectedFace, StageTimings } from './face-pipeline.js';
+import { GatedFacePipeline } from './gated-face-pipeline.js';
 
 export type Timings = StageTimings & { search: number };
 type WithoutRequestId<T> = Omit<T, 'requestId'>;
 
 /**
- * The recognition flow: photo -> largest face -> embedding -> nearest enrolled face.
+ * The recognition flow: photo -> most prominent face -> embedding -> nearest enrolled person.
  * A match names the person; a miss parks the vector under a short-lived enrollment key.
  */
 @Injectable()
 export class RecognitionService {
-  readonly threshold: number;
-
   constructor(
-    private readonly pipeline: FacePipeline,
-    private readonly faces: FacesRepository,
-    private readonly users: UsersRepository,
+    private readonly pipeline: GatedFacePipeline,
+    private readonly matcher: FaceMatcher,
     private readonly enrollmentCache: EnrollmentCacheService,
-    private readonly admission: PipelineAdmission,
-    config: AppConfig,
-  ) {
-    this.threshold = matchThreshold(config);
-  }
+  ) {}
 
   async recognise(image: Buffer): Promise<{ body: WithoutRequestId<RecogniseResponseDto>; timings: Timings }> {
-    const { facesDetected, face, embedding, timings } = await this.admission.run(() => this.pipeline.embedLargestFace(image));
+    const { facesDetected, face, embedding, timings } = await this.pipeline.embedLargestFace(image);
     const searchStarted = performance.now();
-    const [best] = await this.faces.findNearest(embedding, 1);
+    const [{ match }] = await this.matcher.identify([embedding]);
     const search = performance.now() - searchStarted;
 
-    if (best && best.similarity >= this.threshold) {
-      const { user } = best;
+    if (match) {
       return {
         timings: { ...timings, search },
         body: {
           status: 'success',
           message: 'Match found',
-          user_info: { id: user.id, name: user.name, birthdate: toIsoDate(user.birthdate), email: user.email },
-          similarity: round(best.similarity),
+          user_info: toUserInfo(match.user),
+          similarity: roundTo(match.similarity, 4),
           faces_detected: facesDetected,
-          face: { box: face.box, score: round(face.score) },
+          face: { box: face.box, score: roundTo(face.score, 4) },
         },
       };
     }
 
-    const metadata: EnrollmentMetadata = {
-      detection_score: round(face.score),
-      box: face.box,
-      face_size_px: face.faceSizePx,
-      quality: round(face.quality),
-    };
+    const metadata = enrollmentKeyMetadata(face);
     const key = await this.enrollmentCache.issue(embedding, metadata);
     return {
       timings: { ...timings, search },
@@ -83,31 +62,35 @@ export class RecognitionService {
     };
   }
 
-  /** 1:1: the best similarity between the photo's largest face and any face of the user. */
+  /** 1:1: the best similarity between the photo's most prominent face and any face of the user. */
   async verify(image: Buffer, userId: string): Promise<WithoutRequestId<VerifyResponseDto>> {
-    if (!(await this.users.exists(userId))) throw ApiError.userNotFound();
-    const { embedding } = await this.admission.run(() => this.pipeline.embedLargestFace(image));
-    const similarity = (await this.faces.bestSimilarityForUser(userId, embedding)) ?? -1;
-    return { status: 'success', match: similarity >= this.threshold, similarity: round(similarity), threshold: this.threshold };
+    // Checked before the costly pipeline run.
+    if (!(await this.matcher.personExists(userId))) throw ApiError.userNotFound();
+    const { embedding } = await this.pipeline.embedLargestFace(image);
+    const { similarity, match, threshold } = await this.matcher.verify(userId, embedding);
+    return { status: 'success', match, similarity: roundTo(similarity, 4), threshold };
   }
 
   async detect(image: Buffer): Promise<WithoutRequestId<DetectResponseDto>> {
-    const { faces } = await this.admission.run(() => this.pipeline.detect(image));
+    const { faces } = await this.pipeline.detect(image);
     const area = (face: DetectedFace) => face.box.width * face.box.height;
     return {
       faces: [...faces]
         .sort((a, b) => area(b) - area(a))
         .map((face) => ({
           box: face.box,
-          score: round(face.score),
-          landmarks: face.landmarks.map(([x, y]) => [round(x, 1), round(y, 1)] as [number, number]),
-          quality: round(face.quality),
+          score: roundTo(face.score, 4),
+          landmarks: face.landmarks.map(([x, y]) => [roundTo(x, 1), roundTo(y, 1)] as [number, number]),
+          quality: roundTo(face.quality, 4),
         })),
     };
   }
 }
 
-function round(value: number, digits = 4): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
+function toUserInfo(user: UserRecord): UserInfoDto {
+  return { id: user.id, name: user.name, birthdate: toIsoDate(user.birthdate), email: user.email };
+}
+
+function enrollmentKeyMetadata(face: DetectedFace): EnrollmentKeyMetadata {
+  return { detection_score: roundTo(face.score, 4), box: face.box, face_size_px: face.faceSizePx, quality: roundTo(face.quality, 4) };
 }

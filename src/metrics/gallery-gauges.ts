@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { EnrollmentCacheRepository } from '../cache/enrollment-cache.repository.js';
-import { FacesRepository } from '../users/faces.repository.js';
+import { FacesRepository } from '../gallery/faces.repository.js';
 import { Metrics } from './metrics.js';
 
 /** Scrapes come every 15-60 s from each Prometheus; a few seconds of staleness keeps COUNTs rare. */

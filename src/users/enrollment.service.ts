@@ -1,25 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-error.js';
-import { AppConfig } from '../config/app-config.js';
+import { roundTo } from '../common/geometry.js';
 import { EnrollmentCacheService } from '../cache/enrollment-cache.service.js';
 import { PrismaService } from '../database/prisma.service.js';
 import type { DbClient } from '../database/db-client.js';
-import { FacePipeline } from '../faces/face-pipeline.js';
-import { matchThreshold } from '../faces/match-threshold.js';
-import { PipelineAdmission } from '../faces/pipeline-admission.js';
+import { GatedFacePipeline } from '../faces/gated-face-pipeline.js';
+import { FaceMatcher } from '../gallery/face-matcher.js';
+import { FacesRepository } from '../gallery/faces.repository.js';
+import type { NewFace } from '../gallery/gallery-records.js';
 import { Prisma } from '../generated/prisma/client.js';
-import type { NewFace } from './face-record.js';
-import { FacesRepository } from './faces.repository.js';
 import { UsersRepository } from './users.repository.js';
 
 /** Where the new face comes from: a fresh photo, or the vector parked by a recognise_user no-match. */
 export type FaceSource = { image: Buffer; reqId?: undefined } | { reqId: string; image?: undefined };
-
-interface EnrollmentKeyMetadata {
-  detection_score: number;
-  box: NewFace['box'];
-  quality: number;
-}
 
 export interface NewPerson {
   name: string;
@@ -34,19 +27,14 @@ export interface NewPerson {
  */
 @Injectable()
 export class EnrollmentService {
-  private readonly threshold: number;
-
   constructor(
     private readonly prisma: PrismaService,
-    private readonly pipeline: FacePipeline,
+    private readonly pipeline: GatedFacePipeline,
+    private readonly matcher: FaceMatcher,
     private readonly users: UsersRepository,
     private readonly faces: FacesRepository,
     private readonly enrollmentCache: EnrollmentCacheService,
-    private readonly admission: PipelineAdmission,
-    config: AppConfig,
-  ) {
-    this.threshold = matchThreshold(config);
-  }
+  ) {}
 
   async addUser(person: NewPerson, source: FaceSource): Promise<string> {
     const fromPhoto = source.image ? await this.faceFromPhoto(source.image) : undefined;
@@ -79,21 +67,20 @@ export class EnrollmentService {
   }
 
   private async faceFromPhoto(image: Buffer): Promise<NewFace> {
-    const { face, embedding } = await this.admission.run(() => this.pipeline.embedLargestFace(image));
+    const { face, embedding } = await this.pipeline.embedLargestFace(image);
     return { embedding, detectionScore: face.score, box: face.box, quality: face.quality };
   }
 
   private async faceFromKey(reqId: string, tx: DbClient): Promise<NewFace> {
-    const cached = await this.enrollmentCache.take<EnrollmentKeyMetadata>(reqId, tx);
+    const cached = await this.enrollmentCache.take(reqId, tx);
     if (!cached) throw ApiError.enrollmentKeyNotFound();
     const { detection_score, box, quality } = cached.metadata;
     return { embedding: cached.embedding, detectionScore: detection_score, box, quality };
   }
 
-  /** One person, one identity: a face that already matches someone else is a 409 naming them. */
-  private async refuseEnrolledFace(face: NewFace, tx: DbClient, exceptUserId?: string): Promise<void> {
-    const nearest = await this.faces.findNearest(face.embedding, 5, tx);
-    const other = nearest.find((candidate) => candidate.user.id !== exceptUserId && candidate.similarity >= this.threshold);
-    if (other) throw ApiError.faceAlreadyEnrolled(other.user.id, Math.round(other.similarity * 1e4) / 1e4);
+  /** One person, one identity: a face that already belongs to someone else is a 409 naming them. */
+  private async refuseEnrolledFace(face: NewFace, tx: DbClient, ownerId?: string): Promise<void> {
+    const other = await this.matcher.findEnrolledElsewhere(face.embedding, tx, ownerId);
+    if (other) throw ApiError.faceAlreadyEnrolled(other.user.id, roundTo(other.similarity, 4));
   }
 }

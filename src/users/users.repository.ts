@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
 import type { DbClient } from '../database/db-client.js';
-import type { UserRecord, UserWithFaceCount } from './face-record.js';
+import type { UserRecord, UserWithFaceCount } from '../gallery/gallery-records.js';
 
 export interface NewUser {
   name: string;

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { UserWithFaceCount } from '../face-record.js';
+import { toIsoDate } from '../../common/dates.js';
+import type { UserWithFaceCount } from '../../gallery/gallery-records.js';
 
 export class UserDto {
   @ApiProperty({ format: 'uuid' })
@@ -38,9 +39,4 @@ export class UserPageDto {
 
   @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page' })
   next_cursor: string | null;
-}
-
-/** A DATE column comes back as midnight UTC; the API speaks `YYYY-MM-DD`. */
-export function toIsoDate(date: Date): string {
-  return date.toISOString().slice(0, 10);
 }
