@@ -25,6 +25,7 @@ export function createLogger(level: AppConfig['logLevel']): ConsoleLogger {
  */
 export function configureApp(app: INestApplication): void {
   const express = app.getHttpAdapter().getInstance() as Express;
+  routeExactSpellingsOnly(express);
   express.disable('x-powered-by');
   // Client IPs (per-IP rate limits) come from X-Forwarded-For only when proxies are declared.
   express.set('trust proxy', app.get(AppConfig).trustProxy);
@@ -37,6 +38,20 @@ export function configureApp(app: INestApplication): void {
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useGlobalInterceptors(new RequestIdBodyInterceptor());
   setUpSwagger(app);
+}
+
+/**
+ * Only a route's exact spelling reaches its handler: no letter-case or trailing-slash leniency.
+ * (The key check does not rely on it: it is decided on the handler. This keeps each route one URL.)
+ * Nest's Express adapter creates the router in its constructor, before these settings could take
+ * effect, so the router gets them too; it reads them for every route and middleware added later.
+ */
+function routeExactSpellingsOnly(express: Express): void {
+  express.set('case sensitive routing', true);
+  express.set('strict routing', true);
+  const router = express.router as unknown as { caseSensitive: boolean; strict: boolean };
+  router.caseSensitive = true;
+  router.strict = true;
 }
 
 function setUpSwagger(app: INestApplication): void {
