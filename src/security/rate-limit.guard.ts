@@ -1,6 +1,6 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard } from '@nestjs/throttler';
+import { DEFAULT_IPV6_SUBNET_PREFIX, InjectThrottlerOptions, InjectThrottlerStorage, normalizeIp, ThrottlerGuard } from '@nestjs/throttler';
 import type { ThrottlerLimitDetail, ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { ApiError } from '../common/api-error.js';
@@ -32,7 +32,9 @@ export class RateLimitGuard extends ThrottlerGuard {
     const req = request as unknown as Request;
     const key = this.keys.enabled ? this.keys.verify(ApiKeys.offeredBy(req)) : undefined;
     // The digest, not the key: the storage never holds a secret.
-    return key ? `key:${key.toString('hex')}` : `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+    if (key) return `key:${key.toString('hex')}`;
+    // An IPv6 client usually owns a whole /64: one allowance for all of it, not one per address.
+    return `ip:${normalizeIp(req.ip ?? req.socket.remoteAddress ?? 'unknown', DEFAULT_IPV6_SUBNET_PREFIX)}`;
   }
 
   /** One allowance per client across every route, as documented; the library's default counts each handler apart. */
