@@ -1,7 +1,9 @@
 import { ConsoleLogger, INestApplication, LogLevel } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Express } from 'express';
 import { ApiExceptionFilter } from './common/api-exception.filter.js';
+import { refuseDeepJson } from './common/json-depth.js';
 import { requestIdMiddleware } from './common/request-id.js';
 import { RequestIdBodyInterceptor } from './common/request-id.interceptor.js';
 import { requestLoggingMiddleware } from './common/request-logging.js';
@@ -34,6 +36,9 @@ export function configureApp(app: INestApplication): void {
   app.use(httpMetricsMiddleware(app.get(Metrics)));
   applyHttpHardening(app, app.get(AppConfig));
   serveConsole(app);
+  // Nest would add its own JSON parser at init; this one, in place now, is followed by the depth check.
+  (app as NestExpressApplication).useBodyParser('json');
+  app.use(refuseDeepJson());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useGlobalInterceptors(new RequestIdBodyInterceptor());

@@ -15,6 +15,7 @@ export const ErrorCode = {
   FACE_ALREADY_ENROLLED: 471,
   UPLOAD_TOO_LARGE: 413,
   UNSUPPORTED_IMAGE: 415,
+  UNSUPPORTED_BODY_TYPE: 417,
   IMAGE_TOO_MANY_PIXELS: 416,
   RATE_LIMITED: 429,
   FACE_NOT_DETECTED: 601,
@@ -53,6 +54,15 @@ export class ApiError extends Error {
 
   static badRequest(message: string, details?: ErrorDetail[]): ApiError {
     return new ApiError(HttpStatus.BAD_REQUEST, ErrorCode.VALIDATION_FAILED, message, details);
+  }
+
+  static malformedRequest(message: string): ApiError {
+    return new ApiError(HttpStatus.BAD_REQUEST, ErrorCode.MALFORMED_REQUEST, message);
+  }
+
+  /** The body's Content-Type (or its charset) is not one the route takes. */
+  static unsupportedBodyType(accepted: readonly string[]): ApiError {
+    return new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, ErrorCode.UNSUPPORTED_BODY_TYPE, `Unsupported request body: send ${accepted.join(' or ')}`);
   }
 
   static userNotFound(): ApiError {
