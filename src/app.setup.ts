@@ -1,9 +1,11 @@
 import { ConsoleLogger, INestApplication, LogLevel } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Express } from 'express';
 import { ApiExceptionFilter } from './common/api-exception.filter.js';
 import { refuseDeepJson } from './common/json-depth.js';
+import { RequestBodyTypeInterceptor } from './common/request-body-type.js';
 import { requestIdMiddleware } from './common/request-id.js';
 import { RequestIdBodyInterceptor } from './common/request-id.interceptor.js';
 import { requestLoggingMiddleware } from './common/request-logging.js';
@@ -41,7 +43,8 @@ export function configureApp(app: INestApplication): void {
   app.use(refuseDeepJson());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
-  app.useGlobalInterceptors(new RequestIdBodyInterceptor());
+  // Global interceptors run after the guards (rate limit, API key) and before a route's upload interceptor.
+  app.useGlobalInterceptors(new RequestBodyTypeInterceptor(app.get(Reflector)), new RequestIdBodyInterceptor());
   setUpSwagger(app);
 }
 

@@ -81,7 +81,7 @@ function fromBodyParserError(exception: unknown): ApiError | undefined {
   if (type === 'entity.parse.failed') return new ApiError(400, ErrorCode.MALFORMED_REQUEST, 'Malformed JSON body');
   if (type === 'entity.too.large') return new ApiError(413, ErrorCode.UPLOAD_TOO_LARGE, 'Request body too large');
   if (typeof type === 'string' && (exception as { status?: number }).status === 415) {
-    return new ApiError(415, ErrorCode.UNSUPPORTED_IMAGE, 'Unsupported request encoding');
+    return new ApiError(415, ErrorCode.UNSUPPORTED_BODY_TYPE, 'Unsupported request encoding');
   }
   if (typeof type === 'string') return new ApiError(400, ErrorCode.MALFORMED_REQUEST, 'Malformed request body');
   return undefined;

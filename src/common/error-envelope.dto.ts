@@ -34,7 +34,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'Not found (error_code 441 user, 442 enrollment key)',
   409: 'Conflict (error_code 470 email taken, 471 face already enrolled)',
   413: 'Upload larger than MAX_UPLOAD_BYTES (error_code 413)',
-  415: 'Not a JPEG, PNG or WebP image (error_code 415)',
+  415: 'Not a JPEG, PNG or WebP image (error_code 415); a request body that is neither JSON (where the route takes it) nor multipart (417)',
   422: 'Image cannot be used: no face (601), too many pixels (416), unusable (602)',
   429: 'Rate limited (error_code 429): more than RATE_LIMIT_PER_MINUTE requests per key (per IP without keys); see Retry-After',
   503:

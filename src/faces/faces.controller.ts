@@ -3,6 +3,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiErrorResponses } from '../common/error-envelope.dto.js';
+import { AcceptsBody, MULTIPART_BODY } from '../common/request-body-type.js';
 import { setServerTiming } from '../common/server-timing.js';
 import { requireImage } from '../common/uploaded-image.js';
 import { DetectResponseDto } from './dto/face.dto.js';
@@ -12,6 +13,7 @@ import { RecognitionService } from './recognition.service.js';
 
 @ApiTags('recognition')
 @ApiConsumes('multipart/form-data')
+@AcceptsBody(MULTIPART_BODY)
 @ApiErrorResponses(400, 401, 413, 415, 422, 429, 503)
 @Controller('api/v1')
 export class FacesController {

@@ -32,10 +32,23 @@ export class FaceSourceDto {
 
 /** A person's details plus where their first face comes from. */
 export class AddUserDto extends FaceSourceDto {
-  @ApiProperty({ minLength: 1, maxLength: 200, example: 'John Doe', description: 'Stored and returned verbatim' })
-  @IsString() @IsNotEmpty() @MaxLength(200) @Matches(/\S/, { message: 'name must not be blank' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 200,
+    example: 'John Doe',
+    description:
+      'Normalised to Unicode NFC, then stored and returned as sent. Must contain a letter or digit; ' +
+      'control characters and bidirectional controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) are refused.',
+  })
+  // NFC first, so one name has one spelling (and one length) whichever way a keyboard composed it.
+  @Transform(({ value }) => (typeof value === 'string' ? value.normalize('NFC') : value))
+  @IsString() @IsNotEmpty() @MaxLength(200)
+  // A name only of invisible characters (U+200B, U+200D, U+FEFF, spaces) shows as blank everywhere.
+  @Matches(/[\p{L}\p{N}]/u, { message: 'name must contain a letter or digit' })
   // PostgreSQL text cannot hold NUL, and control characters in a name only serve log or terminal tricks.
   @Matches(/^\P{Cc}*$/u, { message: 'name must not contain control characters' })
+  // Bidi controls reorder the text shown after the name (in lists, logs, e-mails): spoofing, not spelling.
+  @Matches(/^\P{Bidi_Control}*$/u, { message: 'name must not contain bidirectional control characters' })
   name: string;
 
   @ApiProperty({ format: 'date', example: '1990-01-01' })
