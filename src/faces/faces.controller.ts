@@ -1,5 +1,4 @@
-import { Body, Controller, HttpCode, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
+import { Body, Controller, HttpCode, Post, Res, UploadedFile } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiErrorResponses } from '../common/error-envelope.dto.js';
@@ -9,6 +8,7 @@ import { requireImage } from '../common/uploaded-image.js';
 import { DetectResponseDto } from './dto/face.dto.js';
 import { ImageUploadDto, RecogniseResponseDto } from './dto/recognise.dto.js';
 import { VerifyRequestDto, VerifyResponseDto } from './dto/verify.dto.js';
+import { ImageUpload } from './image-upload.js';
 import { RecognitionService } from './recognition.service.js';
 
 @ApiTags('recognition')
@@ -21,7 +21,7 @@ export class FacesController {
 
   @Post('recognise_user')
   @HttpCode(200)
-  @UseInterceptors(FileInterceptor('image'))
+  @ImageUpload()
   @ApiOperation({
     summary: 'Recognise the largest face in a photo',
     description: 'Match: `status` "success" with `user_info`. No match: `status` "failure" with a single-use `req_id` for add_user.',
@@ -36,7 +36,7 @@ export class FacesController {
 
   @Post('verify')
   @HttpCode(200)
-  @UseInterceptors(FileInterceptor('image'))
+  @ImageUpload()
   @ApiOperation({ summary: "1:1 check of a photo against one user's enrolled faces" })
   @ApiBody({ type: VerifyRequestDto })
   @ApiOkResponse({ type: VerifyResponseDto })
@@ -47,7 +47,7 @@ export class FacesController {
 
   @Post('detect')
   @HttpCode(200)
-  @UseInterceptors(FileInterceptor('image'))
+  @ImageUpload()
   @ApiOperation({ summary: 'Every face in a photo, with box, 5 landmarks and a quality score' })
   @ApiBody({ type: ImageUploadDto })
   @ApiOkResponse({ type: DetectResponseDto })

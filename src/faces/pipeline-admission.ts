@@ -32,6 +32,11 @@ export class PipelineAdmission {
     return { inflight: this.inflight, queued: this.queue.length };
   }
 
+  /** Whether run() would refuse at once: lets a caller refuse before reading an upload it cannot use. */
+  get isFull(): boolean {
+    return this.inflight >= this.config.maxInflightRecognitions && this.queue.length >= this.config.maxQueuedRecognitions;
+  }
+
   /**
    * Resolves once nothing runs or waits. Work outlives its request when the client hangs up, so
    * shutdown waits for this before freeing the sessions that work still uses.

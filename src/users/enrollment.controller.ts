@@ -1,9 +1,9 @@
-import { Body, Controller, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
+import { Body, Controller, Post, UploadedFile } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiError } from '../common/api-error.js';
 import { ApiErrorResponses } from '../common/error-envelope.dto.js';
 import { UuidParam } from '../common/uuid-param.js';
+import { ImageUpload } from '../faces/image-upload.js';
 import { AddFaceResponseDto, AddUserDto, AddUserResponseDto, FaceSourceDto } from './dto/add-user.dto.js';
 import { EnrollmentService, FaceSource } from './enrollment.service.js';
 
@@ -15,7 +15,7 @@ export class EnrollmentController {
   constructor(private readonly enrollment: EnrollmentService) {}
 
   @Post('add_user')
-  @UseInterceptors(FileInterceptor('image'))
+  @ImageUpload()
   @ApiOperation({
     summary: 'Enroll a person with a req_id from recognise_user or with a photo',
     description: 'Exactly one of `req_id` (JSON or multipart) and `image` (multipart). A req_id is single-use.',
@@ -28,7 +28,7 @@ export class EnrollmentController {
   }
 
   @Post('users/:id/faces')
-  @UseInterceptors(FileInterceptor('image'))
+  @ImageUpload()
   @ApiOperation({ summary: 'Add another face of the same person; recognition matches against all of them' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiBody({ type: FaceSourceDto })
