@@ -117,8 +117,11 @@ export function ApiErrorResponse(status: number, ...exampleNames: string[]): Met
     if (!error) throw new Error(`No example "${name}" for HTTP ${status}`);
     return [name, error] as const;
   });
-  const codes = [...new Map(errors.map(([, error]) => [error.errorCode, error.message])).entries()];
-  const description = `${known.title}. error_code ${codes.map(([code, message]) => `${code}: ${message}`).join('; ')}.${known.note ? ` ${known.note}` : ''}`;
+  const messagesByCode = new Map<number, string[]>();
+  for (const [, error] of errors) messagesByCode.set(error.errorCode, [...(messagesByCode.get(error.errorCode) ?? []), error.message]);
+  // A code with one kind of message names it; one with several (400's fields) is explained by the note.
+  const codes = [...messagesByCode].map(([code, messages]) => (messages.length === 1 ? `${code} (${messages[0]})` : String(code)));
+  const description = `${known.title}: error_code ${codes.join(', ')}.${known.note ? ` ${known.note}` : ''}`;
   const examples = Object.fromEntries(errors.map(([name, error]) => [name, { summary: `${error.errorCode}: ${error.message}`, value: envelopeOf(error) }]));
   return ApiResponse({ status, description, type: ErrorEnvelopeDto, examples });
 }

@@ -15,7 +15,11 @@ returns a short-lived, single-use \`req_id\` that \`add_user\` takes to enroll t
   the README), \`message\`, \`requestId\`, and for invalid fields \`details\` per field.
 - **Request ids.** Every response has an \`x-request-id\` header (yours, if sane); JSON bodies repeat it as \`requestId\`.
 - **Limits.** /api/v1 is rate limited per key (per IP without keys): 429 with Retry-After; the X-RateLimit-* headers count down.
-  An overloaded or not-ready service answers 503 with Retry-After.`;
+  An overloaded or not-ready service answers 503 with Retry-After.
+
+**Document 1.1** (the HTTP API is unchanged): recognise_user's 200 is \`oneOf\` RecogniseMatch / RecogniseNoMatch with a
+discriminator on \`status\`; add_user and users/{id}/faces declare their JSON and multipart bodies apart; operation ids are the
+contract's names (recogniseUser, addUser, …); response headers, 500 and per-status error examples are declared.`;
 
 const TAGS: Array<[name: string, description: string]> = [
   ['recognition', 'Who is in a photo: recognise the most prominent face, verify it against one user, or detect every face'],
@@ -52,7 +56,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const builder = new DocumentBuilder()
     .setTitle('Face Matrix')
     .setDescription(DESCRIPTION)
-    .setVersion('1')
+    .setVersion('1.1')
     .setLicense('MIT', 'https://opensource.org/license/mit')
     .addServer('/', 'This server')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'One of API_KEYS' }, 'api-key')
