@@ -1,7 +1,6 @@
 import { ConsoleLogger, INestApplication, LogLevel } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Express } from 'express';
 import { ApiExceptionFilter } from './common/api-exception.filter.js';
 import { refuseDeepJson } from './common/json-depth.js';
@@ -10,6 +9,7 @@ import { requestIdMiddleware } from './common/request-id.js';
 import { RequestIdBodyInterceptor } from './common/request-id.interceptor.js';
 import { requestLoggingMiddleware } from './common/request-logging.js';
 import { serveConsole } from './console/console-static.js';
+import { setUpSwagger } from './docs/openapi.js';
 import { createValidationPipe } from './common/validation.js';
 import { AppConfig } from './config/app-config.js';
 import { httpMetricsMiddleware } from './metrics/http-metrics.js';
@@ -60,23 +60,4 @@ function routeExactSpellingsOnly(express: Express): void {
   const router = express.router as unknown as { caseSensitive: boolean; strict: boolean };
   router.caseSensitive = true;
   router.strict = true;
-}
-
-function setUpSwagger(app: INestApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Face Matrix')
-      .setDescription(
-        'Self-hosted face recognition. Upload a photo to recognise a person, or enroll them with the ' +
-          'short-lived `req_id` a no-match returns. Every error uses one envelope with a stable `error_code`. ' +
-          'With API_KEYS set, every /api/v1 route needs `x-api-key`; /health, /metrics and these docs stay open. ' +
-          'Requests are rate limited per key (per IP without keys): 429 with Retry-After.',
-      )
-      .setVersion('1')
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'api-key')
-      .addSecurityRequirements('api-key')
-      .build(),
-  );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 }

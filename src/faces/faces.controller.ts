@@ -1,12 +1,13 @@
 import { Body, Controller, HttpCode, Post, Res, UploadedFile } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiErrorResponses } from '../common/error-envelope.dto.js';
+import { ApiErrorResponse, ApiErrorResponses } from '../common/error-envelope.dto.js';
 import { AcceptsBody, MULTIPART_BODY } from '../common/request-body-type.js';
 import { setServerTiming } from '../common/server-timing.js';
 import { requireImage } from '../common/uploaded-image.js';
 import { DetectResponseDto } from './dto/face.dto.js';
-import { ImageUploadDto, RecogniseResponseDto } from './dto/recognise.dto.js';
+import { ImageUploadDto, RECOGNISE_RESPONSE_SCHEMA, RecogniseMatchDto, RecogniseNoMatchDto } from './dto/recognise.dto.js';
+import { SERVER_TIMING_HEADER } from '../docs/openapi-headers.js';
 import { VerifyRequestDto, VerifyResponseDto } from './dto/verify.dto.js';
 import { ImageUpload } from './image-upload.js';
 import { RecognitionService } from './recognition.service.js';
@@ -14,7 +15,7 @@ import { RecognitionService } from './recognition.service.js';
 @ApiTags('recognition')
 @ApiConsumes('multipart/form-data')
 @AcceptsBody(MULTIPART_BODY)
-@ApiErrorResponses(400, 401, 413, 415, 422, 429, 503)
+@ApiErrorResponses(401, 413, 415, 422, 429, 500, 503)
 @Controller('api/v1')
 export class FacesController {
   constructor(private readonly recognition: RecognitionService) {}
@@ -23,11 +24,16 @@ export class FacesController {
   @HttpCode(200)
   @ImageUpload()
   @ApiOperation({
-    summary: 'Recognise the largest face in a photo',
-    description: 'Match: `status` "success" with `user_info`. No match: `status` "failure" with a single-use `req_id` for add_user.',
+    operationId: 'recogniseUser',
+    summary: 'Recognise the most prominent face in a photo',
+    description:
+      'Match: `status` "success" with `user_info` and `similarity`. No match: `status` "failure", `user_info` null and a ' +
+      'single-use `req_id` (also in `enrollmentKey`) that add_user takes to enroll this face until `expiresAt`.',
   })
   @ApiBody({ type: ImageUploadDto })
-  @ApiOkResponse({ type: RecogniseResponseDto })
+  @ApiErrorResponse(400, 'missingImage', 'unexpectedField')
+  @ApiExtraModels(RecogniseMatchDto, RecogniseNoMatchDto)
+  @ApiOkResponse({ description: 'A match or a no-match, told apart by `status`', schema: RECOGNISE_RESPONSE_SCHEMA, headers: SERVER_TIMING_HEADER })
   async recognise(@UploadedFile() file: Express.Multer.File | undefined, @Res({ passthrough: true }) response: Response) {
     const { body, timings } = await this.recognition.recognise(requireImage(file));
     setServerTiming(response, timings);
@@ -37,10 +43,11 @@ export class FacesController {
   @Post('verify')
   @HttpCode(200)
   @ImageUpload()
-  @ApiOperation({ summary: "1:1 check of a photo against one user's enrolled faces" })
+  @ApiOperation({ operationId: 'verify', summary: "1:1 check of a photo against one user's enrolled faces" })
   @ApiBody({ type: VerifyRequestDto })
-  @ApiOkResponse({ type: VerifyResponseDto })
-  @ApiErrorResponses(404)
+  @ApiOkResponse({ description: 'The best similarity and whether it reaches the threshold', type: VerifyResponseDto })
+  @ApiErrorResponse(400, 'invalidUserId', 'missingImage', 'unexpectedField')
+  @ApiErrorResponse(404, 'userNotFound')
   verify(@UploadedFile() file: Express.Multer.File | undefined, @Body() body: VerifyRequestDto) {
     return this.recognition.verify(requireImage(file), body.user_id);
   }
@@ -48,9 +55,11 @@ export class FacesController {
   @Post('detect')
   @HttpCode(200)
   @ImageUpload()
-  @ApiOperation({ summary: 'Every face in a photo, with box, 5 landmarks and a quality score' })
+  @ApiOperation({ operationId: 'detect', summary: 'Every face in a photo, with box, 5 landmarks and a quality score' })
   @ApiBody({ type: ImageUploadDto })
-  @ApiOkResponse({ type: DetectResponseDto })
+  @ApiOkResponse({ description: 'Every face found; an empty list when there is none', type: DetectResponseDto })
+  @ApiErrorResponse(400, 'missingImage', 'unexpectedField')
+  @ApiErrorResponse(422, 'tooManyPixels', 'imageUnusable')
   detect(@UploadedFile() file: Express.Multer.File | undefined) {
     return this.recognition.detect(requireImage(file));
   }

@@ -6,7 +6,7 @@ import { FacesRepository } from '../users/faces.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { toIsoDate } from '../users/dto/user.dto.js';
 import type { DetectResponseDto } from './dto/face.dto.js';
-import type { RecogniseResponseDto } from './dto/recognise.dto.js';
+import type { RecogniseResponse } from './dto/recognise.dto.js';
 import type { VerifyResponseDto } from './dto/verify.dto.js';
 import { DetectedFace, FacePipeline, StageTimings } from './face-pipeline.js';
 import { matchThreshold } from './match-threshold.js';
@@ -21,7 +21,8 @@ export interface EnrollmentMetadata {
 }
 
 export type Timings = StageTimings & { search: number };
-type WithoutRequestId<T> = Omit<T, 'requestId'>;
+// Distributes over unions, so each recognise outcome keeps its own fields.
+type WithoutRequestId<T> = T extends unknown ? Omit<T, 'requestId'> : never;
 
 /**
  * The recognition flow: photo -> largest face -> embedding -> nearest enrolled face.
@@ -42,7 +43,7 @@ export class RecognitionService {
     this.threshold = matchThreshold(config);
   }
 
-  async recognise(image: Buffer): Promise<{ body: WithoutRequestId<RecogniseResponseDto>; timings: Timings }> {
+  async recognise(image: Buffer): Promise<{ body: WithoutRequestId<RecogniseResponse>; timings: Timings }> {
     const { facesDetected, face, embedding, timings } = await this.admission.run(() => this.pipeline.embedLargestFace(image));
     const searchStarted = performance.now();
     const [best] = await this.faces.findNearest(embedding, 1);
