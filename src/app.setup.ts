@@ -1,7 +1,7 @@
 import { ConsoleLogger, INestApplication, LogLevel } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Express } from 'express';
-import { ApiExceptionFilter } from './common/api-exception.filter.js';
+import { ApiExceptionFilter } from './api-exception.filter.js';
 import { requestIdMiddleware } from './common/request-id.js';
 import { RequestIdBodyInterceptor } from './common/request-id.interceptor.js';
 import { requestLoggingMiddleware } from './common/request-logging.js';
