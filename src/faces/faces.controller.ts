@@ -1,9 +1,8 @@
-import { Body, Controller, HttpCode, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { ApiErrorResponses } from '../common/error-envelope.dto.js';
-import { setServerTiming } from '../common/server-timing.js';
+import { ServerTimingInterceptor } from '../common/server-timing.js';
 import { requireImage } from '../common/uploaded-image.js';
 import { DetectResponseDto } from './dto/face.dto.js';
 import { ImageUploadDto, RecogniseResponseDto } from './dto/recognise.dto.js';
@@ -13,6 +12,7 @@ import { RecognitionService } from './recognition.service.js';
 @ApiTags('recognition')
 @ApiConsumes('multipart/form-data')
 @ApiErrorResponses(400, 401, 413, 415, 422, 429, 503)
+@UseInterceptors(ServerTimingInterceptor) // every handler returns Timed<Body>: the header gets the timings, the client the body
 @Controller('api/v1')
 export class FacesController {
   constructor(private readonly recognition: RecognitionService) {}
@@ -26,10 +26,8 @@ export class FacesController {
   })
   @ApiBody({ type: ImageUploadDto })
   @ApiOkResponse({ type: RecogniseResponseDto })
-  async recognise(@UploadedFile() file: Express.Multer.File | undefined, @Res({ passthrough: true }) response: Response) {
-    const { body, timings } = await this.recognition.recognise(requireImage(file));
-    setServerTiming(response, timings);
-    return body;
+  recognise(@UploadedFile() file: Express.Multer.File | undefined) {
+    return this.recognition.recognise(requireImage(file));
   }
 
   @Post('verify')
