@@ -2,7 +2,7 @@ import { ConsoleLogger, INestApplication, LogLevel } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Express } from 'express';
-import { ApiExceptionFilter } from './common/api-exception.filter.js';
+import { ApiExceptionFilter } from './api-exception.filter.js';
 import { refuseDeepJson } from './common/json-depth.js';
 import { RequestBodyTypeInterceptor } from './common/request-body-type.js';
 import { requestIdMiddleware } from './common/request-id.js';

@@ -7,7 +7,6 @@ import { configureApp, createLogger } from './app.setup.js';
 import { installGracefulShutdown } from './common/graceful-shutdown.js';
 import { AppConfig } from './config/app-config.js';
 import { InvalidEnvironmentError } from './config/environment.js';
-import { PipelineAdmission } from './faces/pipeline-admission.js';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), { bufferLogs: true });
@@ -18,8 +17,7 @@ async function bootstrap(): Promise<void> {
     new Logger('Security').warn('API_KEYS is unset: the API is open to anyone who can reach it (local development only)');
   }
   await app.listen(config.port);
-  const pipeline = app.get(PipelineAdmission, { strict: false });
-  installGracefulShutdown(app, config.shutdownDrainMs, () => pipeline.whenIdle());
+  installGracefulShutdown(app, config.shutdownDrainMs);
   new Logger('Bootstrap').log(`Face Matrix listening on port ${config.port}; Swagger at /api/docs`);
 }
 

@@ -3,6 +3,14 @@ import { HttpStatus } from '@nestjs/common';
 /**
  * Stable error codes, one per error kind (API.md). Clients switch on these, so a number
  * never changes meaning; new kinds get new numbers. 601 is kept from the original design.
+ *
+ * How the numbers are chosen: the hundreds digit says whose fault it is (4xx the request, 5xx
+ * the server or a dependency, 6xx what the photo shows), and related kinds share a tens digit
+ * (44x not found, 47x conflict). A code equals an HTTP status only where that status was the
+ * natural first number (400, 413, 415, 429, 500, 503); elsewhere it does NOT mean the status of
+ * that number: 401 is a malformed request (HTTP 400), 410 a missing or wrong API key (HTTP 401),
+ * 416 too many pixels (HTTP 422), 504-507 are further kinds of HTTP 503. The status sent is
+ * `httpStatus`; `error_code` only names the kind.
  */
 export const ErrorCode = {
   VALIDATION_FAILED: 400,

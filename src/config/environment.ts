@@ -99,7 +99,10 @@ export class Environment {
   })
   TRUST_PROXY?: string;
 
-  /** On SIGTERM, how long in-flight requests may take to finish before connections are cut. */
+  /**
+   * On SIGTERM, how long in-flight requests may take to finish before connections are cut; the
+   * admission gate then waits at most as long again for pipeline work whose client hung up.
+   */
   @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
   SHUTDOWN_DRAIN_MS = 25_000;
 

@@ -64,10 +64,17 @@ export async function applyMigrations(runner: SqlRunner, migrations: Migration[]
         }
         continue;
       }
-      await runner.execScript(
-        `BEGIN;\n${migration.sql}\n;INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count) ` +
-          `VALUES ('${randomUUID()}', '${migration.checksum}', '${migration.name.replace(/'/g, "''")}', now(), now(), 1);\nCOMMIT;`,
-      );
+      try {
+        await runner.execScript(
+          `BEGIN;\n${migration.sql}\n;INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count) ` +
+            `VALUES ('${randomUUID()}', '${migration.checksum}', '${migration.name.replace(/'/g, "''")}', now(), now(), 1);\nCOMMIT;`,
+        );
+      } catch (error) {
+        // The script stopped inside its transaction: end it, or the unlock below fails with
+        // "current transaction is aborted" and that error hides this one.
+        await runner.execScript('ROLLBACK').catch(() => undefined);
+        throw new Error(`Migration ${migration.name} failed: ${(error as Error).message}`, { cause: error });
+      }
       newlyApplied.push(migration.name);
     }
     return newlyApplied;

@@ -18,7 +18,7 @@ const HEADERS: Record<string, { name: string; header: HeaderObject }> = {
   ServerTiming: {
     name: 'Server-Timing',
     header: {
-      description: 'Milliseconds spent per pipeline stage (decode, detect, align, embed, search)',
+      description: 'Milliseconds spent per stage that ran (decode, detect, landmarks, align, embed, search)',
       schema: { type: 'string', example: 'decode;dur=12.4, detect;dur=30.1, align;dur=2.0, embed;dur=41.7, search;dur=3.2' },
     },
   },

@@ -1,9 +1,8 @@
-import { Body, Controller, HttpCode, Post, Res, UploadedFile } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { ApiErrorResponse, ApiErrorResponses } from '../common/error-envelope.dto.js';
 import { AcceptsBody, MULTIPART_BODY } from '../common/request-body-type.js';
-import { setServerTiming } from '../common/server-timing.js';
+import { ServerTimingInterceptor } from '../common/server-timing.js';
 import { requireImage } from '../common/uploaded-image.js';
 import { DetectResponseDto } from './dto/face.dto.js';
 import { ImageUploadDto, RECOGNISE_RESPONSE_SCHEMA, RecogniseMatchDto, RecogniseNoMatchDto } from './dto/recognise.dto.js';
@@ -16,6 +15,7 @@ import { RecognitionService } from './recognition.service.js';
 @ApiConsumes('multipart/form-data')
 @AcceptsBody(MULTIPART_BODY)
 @ApiErrorResponses(401, 413, 415, 422, 429, 500, 503)
+@UseInterceptors(ServerTimingInterceptor) // every handler returns Timed<Body>: the header gets the timings, the client the body
 @Controller('api/v1')
 export class FacesController {
   constructor(private readonly recognition: RecognitionService) {}
@@ -34,10 +34,8 @@ export class FacesController {
   @ApiErrorResponse(400, 'missingImage', 'unexpectedField')
   @ApiExtraModels(RecogniseMatchDto, RecogniseNoMatchDto)
   @ApiOkResponse({ description: 'A match or a no-match, told apart by `status`', schema: RECOGNISE_RESPONSE_SCHEMA, headers: SERVER_TIMING_HEADER })
-  async recognise(@UploadedFile() file: Express.Multer.File | undefined, @Res({ passthrough: true }) response: Response) {
-    const { body, timings } = await this.recognition.recognise(requireImage(file));
-    setServerTiming(response, timings);
-    return body;
+  recognise(@UploadedFile() file: Express.Multer.File | undefined) {
+    return this.recognition.recognise(requireImage(file));
   }
 
   @Post('verify')
@@ -45,7 +43,7 @@ export class FacesController {
   @ImageUpload()
   @ApiOperation({ operationId: 'verify', summary: "1:1 check of a photo against one user's enrolled faces" })
   @ApiBody({ type: VerifyRequestDto })
-  @ApiOkResponse({ description: 'The best similarity and whether it reaches the threshold', type: VerifyResponseDto })
+  @ApiOkResponse({ description: 'The best similarity and whether it reaches the threshold', type: VerifyResponseDto, headers: SERVER_TIMING_HEADER })
   @ApiErrorResponse(400, 'invalidUserId', 'missingImage', 'unexpectedField')
   @ApiErrorResponse(404, 'userNotFound')
   verify(@UploadedFile() file: Express.Multer.File | undefined, @Body() body: VerifyRequestDto) {
@@ -57,7 +55,7 @@ export class FacesController {
   @ImageUpload()
   @ApiOperation({ operationId: 'detect', summary: 'Every face in a photo, with box, 5 landmarks and a quality score' })
   @ApiBody({ type: ImageUploadDto })
-  @ApiOkResponse({ description: 'Every face found; an empty list when there is none', type: DetectResponseDto })
+  @ApiOkResponse({ description: 'Every face found; an empty list when there is none', type: DetectResponseDto, headers: SERVER_TIMING_HEADER })
   @ApiErrorResponse(400, 'missingImage', 'unexpectedField')
   @ApiErrorResponse(422, 'tooManyPixels', 'imageUnusable')
   detect(@UploadedFile() file: Express.Multer.File | undefined) {

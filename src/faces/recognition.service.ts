@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-error.js';
+import type { Timed } from '../common/server-timing.js';
 import { AppConfig } from '../config/app-config.js';
 import { EnrollmentCacheService } from '../cache/enrollment-cache.service.js';
 import { FacesRepository } from '../users/faces.repository.js';
@@ -8,7 +9,7 @@ import { toIsoDate } from '../users/dto/user.dto.js';
 import type { DetectResponseDto } from './dto/face.dto.js';
 import type { RecogniseResponse } from './dto/recognise.dto.js';
 import type { VerifyResponseDto } from './dto/verify.dto.js';
-import { DetectedFace, FacePipeline, StageTimings } from './face-pipeline.js';
+import { DetectedFace, FacePipeline } from './face-pipeline.js';
 import { matchThreshold } from './match-threshold.js';
 import { PipelineAdmission } from './pipeline-admission.js';
 
@@ -20,7 +21,6 @@ export interface EnrollmentMetadata {
   quality: number;
 }
 
-export type Timings = StageTimings & { search: number };
 // Distributes over unions, so each recognise outcome keeps its own fields.
 type WithoutRequestId<T> = T extends unknown ? Omit<T, 'requestId'> : never;
 
@@ -43,7 +43,7 @@ export class RecognitionService {
     this.threshold = matchThreshold(config);
   }
 
-  async recognise(image: Buffer): Promise<{ body: WithoutRequestId<RecogniseResponse>; timings: Timings }> {
+  async recognise(image: Buffer): Promise<Timed<WithoutRequestId<RecogniseResponse>>> {
     const { facesDetected, face, embedding, timings } = await this.admission.run(() => this.pipeline.embedLargestFace(image));
     const searchStarted = performance.now();
     const [best] = await this.faces.findNearest(embedding, 1);
@@ -85,25 +85,33 @@ export class RecognitionService {
   }
 
   /** 1:1: the best similarity between the photo's largest face and any face of the user. */
-  async verify(image: Buffer, userId: string): Promise<WithoutRequestId<VerifyResponseDto>> {
+  async verify(image: Buffer, userId: string): Promise<Timed<WithoutRequestId<VerifyResponseDto>>> {
     if (!(await this.users.exists(userId))) throw ApiError.userNotFound();
-    const { embedding } = await this.admission.run(() => this.pipeline.embedLargestFace(image));
+    const { embedding, timings } = await this.admission.run(() => this.pipeline.embedLargestFace(image));
+    const searchStarted = performance.now();
     const similarity = (await this.faces.bestSimilarityForUser(userId, embedding)) ?? -1;
-    return { status: 'success', match: similarity >= this.threshold, similarity: round(similarity), threshold: this.threshold };
+    const search = performance.now() - searchStarted;
+    return {
+      timings: { ...timings, search },
+      body: { status: 'success', match: similarity >= this.threshold, similarity: round(similarity), threshold: this.threshold },
+    };
   }
 
-  async detect(image: Buffer): Promise<WithoutRequestId<DetectResponseDto>> {
-    const { faces } = await this.admission.run(() => this.pipeline.detect(image));
+  async detect(image: Buffer): Promise<Timed<WithoutRequestId<DetectResponseDto>>> {
+    const { faces, timings } = await this.admission.run(() => this.pipeline.detect(image));
     const area = (face: DetectedFace) => face.box.width * face.box.height;
     return {
-      faces: [...faces]
-        .sort((a, b) => area(b) - area(a))
-        .map((face) => ({
-          box: face.box,
-          score: round(face.score),
-          landmarks: face.landmarks.map(([x, y]) => [round(x, 1), round(y, 1)] as [number, number]),
-          quality: round(face.quality),
-        })),
+      timings,
+      body: {
+        faces: [...faces]
+          .sort((a, b) => area(b) - area(a))
+          .map((face) => ({
+            box: face.box,
+            score: round(face.score),
+            landmarks: face.landmarks.map(([x, y]) => [round(x, 1), round(y, 1)] as [number, number]),
+            quality: round(face.quality),
+          })),
+      },
     };
   }
 }

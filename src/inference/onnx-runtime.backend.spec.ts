@@ -44,6 +44,17 @@ describe('OnnxRuntimeBackend', () => {
     }
   });
 
+  it('reports a model without a session, and every model once the sessions are released, as not ready', async () => {
+    const backend = await OnnxRuntimeBackend.create({ modelRepository, ortIntraOpThreads: 1 }, [FACE_MODELS.detector]);
+    expect(await backend.status()).toEqual([
+      { model: FACE_MODELS.detector, ready: true },
+      { model: FACE_MODELS.landmarks, ready: false, reason: 'no session loaded for this model' },
+      { model: FACE_MODELS.embedder, ready: false, reason: 'no session loaded for this model' },
+    ]);
+    await backend.onModuleDestroy();
+    expect((await backend.status())[0]).toEqual({ model: FACE_MODELS.detector, ready: false, reason: 'session released (shutting down)' });
+  });
+
   describe('with a broken repository', () => {
     let copy: string;
     beforeEach(() => {

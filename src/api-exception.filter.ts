@@ -1,9 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { isDatabaseUnavailable } from '../database/database-errors.js';
-import { InferenceUnavailableError } from '../inference/inference-backend.js';
-import { ApiError, ErrorCode, ErrorCodeValue, ErrorDetail } from './api-error.js';
-import { redactBiometrics } from './log-redaction.js';
+import { isDatabaseUnavailable } from './database/database-errors.js';
+import { InferenceUnavailableError } from './inference/inference-backend.js';
+import { ApiError, ErrorCode, ErrorCodeValue, ErrorDetail } from './common/api-error.js';
+import { redactBiometrics } from './common/log-redaction.js';
 
 interface Envelope {
   status: 'error';
@@ -25,7 +25,11 @@ const CODE_BY_STATUS: Partial<Record<number, ErrorCodeValue>> = {
   503: ErrorCode.NOT_READY,
 };
 
-/** The one place that maps errors to HTTP statuses and the envelope of API.md. */
+/**
+ * The one place that maps errors to HTTP statuses and the envelope of API.md. It sits beside
+ * app.setup.ts rather than in common/ because it knows every layer's failures (database down,
+ * inference down), while common/ stays below the layers that use it.
+ */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
