@@ -2,14 +2,15 @@ import { EnrollmentCacheExpiryJob } from '../src/cache/enrollment-cache-expiry.j
 import { EnrollmentCacheRepository } from '../src/cache/enrollment-cache.repository.js';
 import { EnrollmentCacheService } from '../src/cache/enrollment-cache.service.js';
 import { randomUnitVector, startTestApp, TestApp } from './support/test-app.js';
+import { describeEachEngine } from './support/database-engines.js';
 
-describe('enrollment cache', () => {
+describeEachEngine('enrollment cache', (engine) => {
   let t: TestApp;
   let cache: EnrollmentCacheService;
   let repository: EnrollmentCacheRepository;
 
   beforeAll(async () => {
-    t = await startTestApp({ ENROLLMENT_TTL_SECONDS: '60' });
+    t = await startTestApp({ ENROLLMENT_TTL_SECONDS: '60' }, { engine });
     cache = t.app.get(EnrollmentCacheService);
     repository = t.app.get(EnrollmentCacheRepository);
   });

@@ -5,20 +5,32 @@ import path from 'node:path';
 import { projectRoot } from '../common/paths.js';
 import { AppConfig } from '../config/app-config.js';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { DatabaseStartup } from './database-startup.js';
+import type { DbClient } from './db-client.js';
 import { startEmbeddedPostgres, pgliteRunner } from './embedded-postgres.js';
 import { withExternalRunner } from './external-postgres.js';
 import { applyMigrations, readMigrations } from './migrations.js';
+import { ResilientAdapterFactory, retryOnceIfUnavailable } from './resilient-adapter.js';
 
 /** A stopped database must turn into a quick 503, not a request that hangs. */
-const CONNECT_TIMEOUT_MS = 3000;
+export const CONNECT_TIMEOUT_MS = 3000;
+/** Waiting for a pooled connection, or a transaction running long, means overload: a 503 (P2028), not a hang. */
+const TRANSACTION_OPTIONS = { maxWait: CONNECT_TIMEOUT_MS, timeout: 10_000 };
 
 /**
  * The Prisma client, on PGlite (embedded default) or on an external PostgreSQL through
- * adapter-pg. Created by `PrismaService.connect`, which applies pending migrations first.
+ * adapter-pg. Created by `PrismaService.connect`: the embedded database is migrated before it
+ * returns; an external one in the background (`started`), retried until DATABASE_START_TIMEOUT_MS,
+ * so that the app listens meanwhile and its readiness probe says what it waits for.
  */
 export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   private readonly logger = new Logger('Database');
   private closeEmbedded?: () => Promise<void>;
+  /** Resolves once the database is migrated; rejects when the start gave up (main.ts then exits). */
+  started: Promise<void> = Promise.resolve();
+  startup = DatabaseStartup.alreadyReady();
+  /** pgvector's HNSW candidate list size for k-NN statements (HNSW_EF_SEARCH); bench:scale varies it. */
+  hnswEfSearch = 40;
 
   static async connect(config: AppConfig): Promise<PrismaService> {
     const logger = new Logger('Database');
@@ -26,23 +38,46 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     if (config.databaseUrl === undefined) {
       const pglite = await startEmbeddedPostgres(config.dataDir, { sharedBuffersMb: config.embeddedSharedBuffersMb });
       const applied = await applyMigrations(pgliteRunner(pglite), migrations);
-      // PGlite has a single session, so a session setting holds for every query.
-      await pglite.exec(`SET hnsw.ef_search = ${config.hnswEfSearch}`);
       logger.log(`Embedded PostgreSQL ready under ${path.resolve(config.dataDir)}; migrations applied: ${applied.length}`);
-      const service = new PrismaService({ adapter: new PrismaPGlite(pglite) });
+      const service = new PrismaService({ adapter: new PrismaPGlite(pglite), transactionOptions: TRANSACTION_OPTIONS });
+      service.hnswEfSearch = config.hnswEfSearch;
       service.closeEmbedded = () => pglite.close();
       return service;
     }
-    const applied = await withExternalRunner(config.databaseUrl, (runner) => applyMigrations(runner, migrations));
-    logger.log(`External PostgreSQL ready; migrations applied: ${applied.length}`);
-    const adapter = new PrismaPg({
-      connectionString: config.databaseUrl,
-      max: config.databasePoolMax,
-      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-      // Applied by PostgreSQL to every pooled session at connect time.
-      options: `-c hnsw.ef_search=${config.hnswEfSearch}`,
+    const databaseUrl = config.databaseUrl;
+    const startup = new DatabaseStartup(config.databaseStartTimeoutMs);
+    const pg = new PrismaPg({ connectionString: databaseUrl, max: config.databasePoolMax, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    const service = new PrismaService({ adapter: new ResilientAdapterFactory(pg, startup), transactionOptions: TRANSACTION_OPTIONS });
+    service.hnswEfSearch = config.hnswEfSearch;
+    service.startup = startup;
+    service.started = startup.run(async () => {
+      const applied = await withExternalRunner(databaseUrl, (runner) => applyMigrations(runner, migrations));
+      logger.log(`External PostgreSQL ready; migrations applied: ${applied.length}`);
     });
-    return new PrismaService({ adapter });
+    service.started.catch((error: unknown) => logger.error(`Database start failed: ${error instanceof Error ? error.message : String(error)}`));
+    return service;
+  }
+
+  /**
+   * Runs k-NN statements in a transaction whose settings make the HNSW index serve them at any
+   * gallery size and ef_search: hnsw.ef_search set per transaction (PgBouncer-style poolers refuse
+   * it as a startup option), and no sequential scan, which the planner underprices once the 512-D
+   * vectors live out of line (bench:scale: 110-150 ms instead of 3-4 ms from ~50k faces at ef_search 100).
+   * Inside the caller's transaction when `db` is one; otherwise in its own, retried once on a dead connection.
+   */
+  async inVectorSearch<T>(db: DbClient, work: (tx: DbClient) => Promise<T>): Promise<T> {
+    const prepare = (tx: DbClient) =>
+      tx.$queryRawUnsafe(`SELECT set_config('hnsw.ef_search', $1, true), set_config('enable_seqscan', 'off', true)`, String(this.hnswEfSearch));
+    if (db !== this) {
+      await prepare(db);
+      return work(db);
+    }
+    return retryOnceIfUnavailable(() =>
+      this.$transaction(async (tx) => {
+        await prepare(tx);
+        return work(tx);
+      }),
+    );
   }
 
   /** Resolves when the database answers a trivial query within the timeout. */
@@ -59,6 +94,9 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.startup.cancel();
+    // A start attempt in flight ends within the connect timeout (or waits on another replica's migration lock).
+    await Promise.race([this.started.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, CONNECT_TIMEOUT_MS).unref())]);
     await this.$disconnect();
     if (this.closeEmbedded) {
       await this.closeEmbedded();

@@ -1,0 +1,19 @@
+import type { DbClient } from './db-client.js';
+
+/** PostgreSQL advisory lock keys, in one place so that no two uses collide. Arbitrary constants. */
+export const AdvisoryLock = {
+  /** Replicas starting together against one database take turns at migrating it. */
+  MIGRATIONS: 7_234_001,
+  /** Enrollments take turns at "is this face enrolled yet? no: insert it". */
+  ENROLLMENT: 7_234_002,
+} as const;
+
+/**
+ * Holds the enrollment lock until the caller's transaction ends. The duplicate-face check reads,
+ * then the enrollment inserts: at READ COMMITTED two concurrent enrollments of one face would both
+ * pass the check. A transaction-level advisory lock serialises them across connections and replicas
+ * (and costs nothing on the embedded database's single session).
+ */
+export async function lockEnrollments(tx: DbClient): Promise<void> {
+  await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock($1)', AdvisoryLock.ENROLLMENT);
+}
