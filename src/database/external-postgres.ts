@@ -2,17 +2,23 @@ import pg from 'pg';
 import type { SqlRunner } from './migrations.js';
 
 /** Runs migrations over one plain pg connection: the simple protocol accepts multi-statement scripts. */
-export async function withExternalRunner<T>(connectionString: string, work: (runner: SqlRunner) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString });
+export async function withExternalRunner<T>(connectionString: string, work: (runner: SqlRunner) => Promise<T>, connectTimeoutMs = 3000): Promise<T> {
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: connectTimeoutMs });
+  // A connection cut while idle (server restart) must fail the next query, not crash the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
-    return await work({
-      execScript: async (sql) => {
-        await client.query(sql);
-      },
-      query: async <Row>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as Row[],
-    });
+    return await work(clientRunner(client));
   } finally {
-    await client.end();
+    await client.end().catch(() => undefined);
   }
+}
+
+export function clientRunner(client: pg.Client): SqlRunner {
+  return {
+    execScript: async (sql) => {
+      await client.query(sql);
+    },
+    query: async <Row>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as Row[],
+  };
 }

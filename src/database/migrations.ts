@@ -76,7 +76,7 @@ export async function applyMigrations(runner: SqlRunner, migrations: Migration[]
     // The first error is the cause: a failing ROLLBACK ("current transaction is aborted", a dead
     // connection) must not replace it.
     await runner.execScript('ROLLBACK').catch(() => undefined);
-    throw error;
+    throw error instanceof MigrationError || !REMEDIES.some(([pattern]) => pattern.test(String(error))) ? error : new MigrationError(undefined, error);
   }
 }
 
@@ -102,16 +102,16 @@ const REMEDIES: [RegExp, string][] = [
   [/permission denied for schema/, 'the database role needs CREATE on its schema: `GRANT CREATE ON SCHEMA public TO <role>;` (docs/postgresql.md)'],
 ];
 
-/** A migration that failed, named, with the remedy when the cause is a known setup mistake. */
+/** A migration that failed (named; undefined = the bookkeeping before any), with the remedy when the cause is a known setup mistake. */
 export class MigrationError extends Error {
   override readonly name = 'MigrationError';
 
   constructor(
-    readonly migration: string,
+    readonly migration: string | undefined,
     cause: unknown,
   ) {
     const said = cause instanceof Error ? cause.message : String(cause);
     const remedy = REMEDIES.find(([pattern]) => pattern.test(said))?.[1];
-    super(`Migration ${migration} failed: ${remedy ? `${remedy}. PostgreSQL said: ${said}` : said}`, { cause });
+    super(`${migration ? `Migration ${migration}` : 'Migrating'} failed: ${remedy ? `${remedy}. PostgreSQL said: ${said}` : said}`, { cause });
   }
 }

@@ -51,7 +51,7 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     service.hnswEfSearch = config.hnswEfSearch;
     service.startup = startup;
     service.started = startup.run(async () => {
-      const applied = await withExternalRunner(databaseUrl, (runner) => applyMigrations(runner, migrations));
+      const applied = await withExternalRunner(databaseUrl, (runner) => applyMigrations(runner, migrations), CONNECT_TIMEOUT_MS);
       logger.log(`External PostgreSQL ready; migrations applied: ${applied.length}`);
     });
     service.started.catch((error: unknown) => logger.error(`Database start failed: ${error instanceof Error ? error.message : String(error)}`));
