@@ -57,34 +57,34 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof Prisma.PrismaClientKnownRequestError && UNREACHABLE_CODES.has(error.code)) return true;
   const state = sqlStateOf(error);
   if (state !== undefined) return isTransientSqlState(state);
+  // Duck-typed, not instanceof Error: socket errors come from Node's own realm (a test's VM context has another Error).
   let current: unknown = error;
-  for (let depth = 0; current instanceof Error && depth < 6; depth++) {
-    if (current instanceof DatabaseNotReadyError) return true;
-    const { code, kind } = current as { code?: unknown; kind?: unknown };
+  for (let depth = 0; isObject(current) && depth < 6; depth++) {
+    const { code, kind, name, message } = current as { code?: unknown; kind?: unknown; name?: unknown; message?: unknown };
+    if (name === 'DatabaseNotReadyError') return true;
     if (typeof code === 'string' && SOCKET_CODES.test(code)) return true;
     if (typeof kind === 'string' && UNREACHABLE_KINDS.has(kind)) return true;
-    if (CONNECTION_ERROR.test(current.message)) return true;
-    const next = (current as { cause?: unknown; meta?: { driverAdapterError?: unknown } }).meta?.driverAdapterError ?? (current as { cause?: unknown }).cause;
+    if (typeof message === 'string' && CONNECTION_ERROR.test(message)) return true;
     // A driver-adapter error keeps its kind in a plain object under `cause`.
-    if (next && !(next instanceof Error) && typeof next === 'object') {
-      const nested = (next as { kind?: unknown }).kind;
-      if (typeof nested === 'string' && UNREACHABLE_KINDS.has(nested)) return true;
-    }
-    current = next;
+    current = (current as { meta?: { driverAdapterError?: unknown } }).meta?.driverAdapterError ?? (current as { cause?: unknown }).cause;
   }
   return false;
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
 }
 
 /** A short reason for logs and the readiness report: codes and PostgreSQL's words, never addresses. */
 export function describeDatabaseError(error: unknown): string {
   const state = sqlStateOf(error);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = isObject(error) && typeof (error as { message?: unknown }).message === 'string' ? (error as { message: string }).message : String(error);
   if (state !== undefined) {
     const text = /Message: `([^`]*)`/.exec(message)?.[1] ?? message;
     return `SQLSTATE ${state}: ${text.split('\n')[0].slice(0, 200)}`;
   }
   let current: unknown = error;
-  for (let depth = 0; current instanceof Error && depth < 6; depth++) {
+  for (let depth = 0; isObject(current) && depth < 6; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && SOCKET_CODES.test(code)) return `cannot connect (${code})`;
     current = (current as { cause?: unknown }).cause;

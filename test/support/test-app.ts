@@ -25,7 +25,7 @@ export interface TestApp {
  */
 export async function startTestApp(
   env: Record<string, string | undefined> = {},
-  options: { logger?: LoggerService; engine?: DatabaseEngine } = {},
+  options: { logger?: LoggerService; engine?: DatabaseEngine; waitForDatabase?: boolean } = {},
 ): Promise<TestApp> {
   const dataDir = env.DATA_DIR ?? (await mkdtemp(path.join(tmpdir(), 'face-matrix-test-')));
   const database = options.engine === 'postgres' && env.DATABASE_URL === undefined ? await sharedPostgres().createDatabase() : undefined;
@@ -35,7 +35,8 @@ export async function startTestApp(
   const app = moduleRef.createNestApplication({ logger: options.logger ?? ['error'] });
   configureApp(app);
   await app.init();
-  await app.get(PrismaService).started;
+  // An external database is migrated in the background; tests start once it is done, unless they watch the start itself.
+  if (options.waitForDatabase !== false) await app.get(PrismaService).started;
   return {
     app,
     http: app.getHttpServer() as App,
