@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the real-PostgreSQL test tier needs: Debian's PostgreSQL 15 (server and headers)
-# when missing, and pgvector 0.8.6 built from ../shared/vendor when the installed one differs.
+# and PgBouncer when missing, and pgvector 0.8.6 built from ../shared/vendor when the installed one differs.
 # Needs root or password-less sudo. Exits non-zero, saying why, when it cannot.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,9 +15,16 @@ if [ "$(id -u)" -ne 0 ]; then
   sudo=(sudo -n)
 fi
 
-if [ ! -x "/usr/lib/postgresql/$PG_MAJOR/bin/postgres" ] || [ ! -x "/usr/lib/postgresql/$PG_MAJOR/bin/pg_config" ]; then
+packages=()
+[ -x "/usr/lib/postgresql/$PG_MAJOR/bin/postgres" ] || packages+=("postgresql-$PG_MAJOR")
+[ -x "/usr/lib/postgresql/$PG_MAJOR/bin/pg_config" ] || packages+=("postgresql-server-dev-$PG_MAJOR")
+if [ ${#packages[@]} -gt 0 ]; then
   "${sudo[@]}" apt-get update
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${packages[@]}"
+fi
+# Optional: the PgBouncer test skips, saying why, without it.
+if [ ! -x /usr/sbin/pgbouncer ]; then
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y pgbouncer || echo "WARNING: could not install pgbouncer; its test will be skipped." >&2
 fi
 
 sharedir=$("/usr/lib/postgresql/$PG_MAJOR/bin/pg_config" --sharedir)
