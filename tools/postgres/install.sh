@@ -18,8 +18,10 @@ fi
 packages=()
 [ -x "/usr/lib/postgresql/$PG_MAJOR/bin/postgres" ] || packages+=("postgresql-$PG_MAJOR")
 [ -x "/usr/lib/postgresql/$PG_MAJOR/bin/pg_config" ] || packages+=("postgresql-server-dev-$PG_MAJOR")
-if [ ${#packages[@]} -gt 0 ]; then
+if [ ${#packages[@]} -gt 0 ] || [ ! -x /usr/sbin/pgbouncer ]; then
   "${sudo[@]}" apt-get update
+fi
+if [ ${#packages[@]} -gt 0 ]; then
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${packages[@]}"
 fi
 # Optional: the PgBouncer test skips, saying why, without it.
