@@ -4,7 +4,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import path from 'node:path';
 import { projectRoot } from '../common/paths.js';
 import { AppConfig } from '../config/app-config.js';
-import { PrismaClient } from '../generated/prisma/client.js';
+import { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { DatabaseStartup } from './database-startup.js';
 import type { DbClient } from './db-client.js';
 import { startEmbeddedPostgres, pgliteRunner } from './embedded-postgres.js';
@@ -65,19 +65,15 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
    * vectors live out of line (bench:scale: 110-150 ms instead of 3-4 ms from ~50k faces at ef_search 100).
    * Inside the caller's transaction when `db` is one; otherwise in its own, retried once on a dead connection.
    */
-  async inVectorSearch<T>(db: DbClient, work: (tx: DbClient) => Promise<T>): Promise<T> {
-    const prepare = (tx: DbClient) =>
-      tx.$queryRawUnsafe(`SELECT set_config('hnsw.ef_search', $1, true), set_config('enable_seqscan', 'off', true)`, String(this.hnswEfSearch));
+  async inVectorSearch<T>(db: DbClient, statement: (client: DbClient) => Prisma.PrismaPromise<T>): Promise<T> {
+    const settings = (client: DbClient) =>
+      client.$queryRawUnsafe(`SELECT set_config('hnsw.ef_search', $1, true), set_config('enable_seqscan', 'off', true)`, String(this.hnswEfSearch));
     if (db !== this) {
-      await prepare(db);
-      return work(db);
+      await settings(db);
+      return statement(db);
     }
-    return retryOnceIfUnavailable(() =>
-      this.$transaction(async (tx) => {
-        await prepare(tx);
-        return work(tx);
-      }),
-    );
+    // A batch transaction: BEGIN, both statements, COMMIT, without an interactive transaction's bookkeeping.
+    return retryOnceIfUnavailable(async () => (await this.$transaction([settings(this), statement(this)]))[1]);
   }
 
   /** Resolves when the database answers a trivial query within the timeout. */
