@@ -91,3 +91,27 @@ export function describeDatabaseError(error: unknown): string {
   }
   return message.replace(/\d{1,3}(\.\d{1,3}){3}(:\d+)?/g, '<address>').split('\n')[0].slice(0, 200);
 }
+
+/** Node's codes for a server certificate it does not trust. */
+const UNTRUSTED_CERTIFICATE = /^(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH)$/;
+
+/**
+ * A start-up failure with what to do about it, where the cause is a known setup mistake; otherwise
+ * the error itself. node-postgres checks the certificate for sslmode=require (libpq does not).
+ */
+export function explainStartFailure(error: unknown): unknown {
+  let current: unknown = error;
+  for (let depth = 0; isObject(current) && depth < 6; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && UNTRUSTED_CERTIFICATE.test(code)) {
+      const said = (current as { message?: unknown }).message;
+      return new Error(
+        `The database server's TLS certificate is not trusted (${code}: ${String(said)}). node-postgres verifies it for every sslmode but disable: ` +
+          'give the CA with sslrootcert=/path/ca.pem, or add uselibpqcompat=true to DATABASE_URL for libpq\'s meaning of sslmode=require (encrypted, unverified). See docs/postgresql.md',
+        { cause: error },
+      );
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return error;
+}

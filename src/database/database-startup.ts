@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { DatabaseNotReadyError, describeDatabaseError, isDatabaseUnavailable } from './database-errors.js';
+import { DatabaseNotReadyError, describeDatabaseError, explainStartFailure, isDatabaseUnavailable } from './database-errors.js';
 
 /** 250 ms, 500 ms, 1 s, ... capped at 5 s, each within ±20% so that replicas do not retry in step. */
 export function backoffDelayMs(attempt: number, random: () => number = Math.random): number {
@@ -61,7 +61,7 @@ export class DatabaseStartup {
         const delay = backoffDelayMs(this.attempts);
         if (!isDatabaseUnavailable(error)) {
           this.state = 'failed';
-          throw error;
+          throw explainStartFailure(error);
         }
         if (Date.now() + delay > this.deadline) {
           this.state = 'failed';
