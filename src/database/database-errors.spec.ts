@@ -1,5 +1,5 @@
 import { Prisma } from '../generated/prisma/client.js';
-import { describeDatabaseError, isDatabaseUnavailable, sqlStateOf } from './database-errors.js';
+import { describeDatabaseError, isBrokenConnection, isDatabaseUnavailable, sqlStateOf } from './database-errors.js';
 import { backoffDelayMs } from './database-startup.js';
 import { isReadOnlyStatement } from './resilient-adapter.js';
 
@@ -61,6 +61,17 @@ describe('database errors', () => {
 });
 
 describe('retries', () => {
+  it('try again only where the connection died under the statement, not where trying again adds load', () => {
+    expect(isBrokenConnection(rawQueryFailure('57P01', 'terminating connection due to administrator command'))).toBe(true);
+    expect(isBrokenConnection(pgError('08006', 'connection failure'))).toBe(true);
+    expect(isBrokenConnection(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isBrokenConnection(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(true);
+    expect(isBrokenConnection(rawQueryFailure('53300', 'sorry, too many clients already'))).toBe(false);
+    expect(isBrokenConnection(Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' }))).toBe(false);
+    expect(isBrokenConnection(new Error('timeout exceeded when trying to connect'))).toBe(false);
+    expect(isBrokenConnection(rawQueryFailure('23505', 'duplicate key value'))).toBe(false);
+  });
+
   it('back off from 250 ms, doubling, to at most 5 s, with jitter', () => {
     expect([1, 2, 3, 4, 5, 6, 10].map((attempt) => backoffDelayMs(attempt, () => 0.5))).toEqual([250, 500, 1000, 2000, 4000, 5000, 5000]);
     expect(backoffDelayMs(1, () => 0)).toBe(200);

@@ -71,6 +71,26 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+const BROKEN_CONNECTION = /Connection terminated|server closed the connection|Client has encountered a connection error|terminating connection/i;
+
+/**
+ * True when the connection under a statement died (killed, reset, the server restarting): another
+ * pooled connection may well work, so a safe statement is worth one more try. Not for refusals,
+ * pool timeouts or "too many connections", where trying again at once only adds load.
+ */
+export function isBrokenConnection(error: unknown): boolean {
+  const state = sqlStateOf(error);
+  if (state !== undefined) return state.startsWith('08') || state === '57P01' || state === '57P02';
+  let current: unknown = error;
+  for (let depth = 0; isObject(current) && depth < 6; depth++) {
+    const { code, kind, message } = current as { code?: unknown; kind?: unknown; message?: unknown };
+    if (code === 'ECONNRESET' || code === 'EPIPE' || kind === 'ConnectionClosed') return true;
+    if (typeof message === 'string' && BROKEN_CONNECTION.test(message)) return true;
+    current = (current as { meta?: { driverAdapterError?: unknown } }).meta?.driverAdapterError ?? (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 function isObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null;
 }

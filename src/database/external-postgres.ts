@@ -22,3 +22,15 @@ export function clientRunner(client: pg.Client): SqlRunner {
     query: async <Row>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as Row[],
   };
 }
+
+/**
+ * The pool the Prisma adapter runs on. A connection killed while it is between statements (a
+ * failover, pg_terminate_backend) can emit a late 'error' event when neither a query nor the pool
+ * listens to it; Node would crash the process on it. The error still fails the statement or
+ * removes the idle connection; this listener only keeps the process alive.
+ */
+export function connectionPool(connectionString: string, max: number, connectTimeoutMs: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: connectTimeoutMs });
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}

@@ -8,9 +8,9 @@ import { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { DatabaseStartup } from './database-startup.js';
 import type { DbClient } from './db-client.js';
 import { startEmbeddedPostgres, pgliteRunner } from './embedded-postgres.js';
-import { withExternalRunner } from './external-postgres.js';
+import { connectionPool, withExternalRunner } from './external-postgres.js';
 import { applyMigrations, readMigrations } from './migrations.js';
-import { ResilientAdapterFactory, retryOnceIfUnavailable } from './resilient-adapter.js';
+import { ResilientAdapterFactory, retryOnBrokenConnection } from './resilient-adapter.js';
 
 /** A stopped database must turn into a quick 503, not a request that hangs. */
 export const CONNECT_TIMEOUT_MS = 3000;
@@ -46,7 +46,7 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     }
     const databaseUrl = config.databaseUrl;
     const startup = new DatabaseStartup(config.databaseStartTimeoutMs);
-    const pg = new PrismaPg({ connectionString: databaseUrl, max: config.databasePoolMax, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    const pg = new PrismaPg(connectionPool(databaseUrl, config.databasePoolMax, CONNECT_TIMEOUT_MS), { disposeExternalPool: true });
     const service = new PrismaService({ adapter: new ResilientAdapterFactory(pg, startup), transactionOptions: TRANSACTION_OPTIONS });
     service.hnswEfSearch = config.hnswEfSearch;
     service.startup = startup;
@@ -73,7 +73,7 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
       return statement(db);
     }
     // A batch transaction: BEGIN, both statements, COMMIT, without an interactive transaction's bookkeeping.
-    return retryOnceIfUnavailable(async () => (await this.$transaction([settings(this), statement(this)]))[1]);
+    return retryOnBrokenConnection(async () => (await this.$transaction([settings(this), statement(this)]))[1]);
   }
 
   /** Resolves when the database answers a trivial query within the timeout. */

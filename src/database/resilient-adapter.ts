@@ -1,5 +1,5 @@
 import type { IsolationLevel, SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, SqlResultSet, Transaction } from '@prisma/driver-adapter-utils';
-import { isDatabaseUnavailable } from './database-errors.js';
+import { isBrokenConnection } from './database-errors.js';
 import type { DatabaseStartup } from './database-startup.js';
 
 /** A statement that only reads: running it twice is harmless. Anything that might write is not retried. */
@@ -7,12 +7,12 @@ export function isReadOnlyStatement(sql: string): boolean {
   return /^\s*(SELECT|WITH)\b/i.test(sql) && !/\b(INSERT|UPDATE|DELETE|MERGE|nextval|setval|set_config|pg_advisory\w*)\b|\bFOR\s+(UPDATE|SHARE|NO KEY|KEY)\b/i.test(sql);
 }
 
-/** Runs `work`, and once more on a fresh pooled connection when the first try met a dead or refused one. */
-export async function retryOnceIfUnavailable<T>(work: () => Promise<T>): Promise<T> {
+/** Runs `work`, and once more (on another pooled connection) when the first try's connection died under it. */
+export async function retryOnBrokenConnection<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (!isDatabaseUnavailable(error)) throw error;
+    if (!isBrokenConnection(error)) throw error;
     return work();
   }
 }
@@ -54,7 +54,7 @@ class ResilientAdapter implements SqlDriverAdapter {
 
   queryRaw(query: SqlQuery): Promise<SqlResultSet> {
     this.startup.assertReady();
-    return isReadOnlyStatement(query.sql) ? retryOnceIfUnavailable(() => this.inner.queryRaw(query)) : this.inner.queryRaw(query);
+    return isReadOnlyStatement(query.sql) ? retryOnBrokenConnection(() => this.inner.queryRaw(query)) : this.inner.queryRaw(query);
   }
 
   executeRaw(query: SqlQuery): Promise<number> {
@@ -70,7 +70,7 @@ class ResilientAdapter implements SqlDriverAdapter {
   /** Nothing has run yet when BEGIN fails, so a second try on a fresh connection is safe. */
   startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
     this.startup.assertReady();
-    return retryOnceIfUnavailable(() => this.inner.startTransaction(isolationLevel));
+    return retryOnBrokenConnection(() => this.inner.startTransaction(isolationLevel));
   }
 
   getConnectionInfo(): ReturnType<NonNullable<SqlDriverAdapter['getConnectionInfo']>> {
