@@ -18,7 +18,7 @@ export class DatabaseStartup {
   private readonly deadline: number;
   private state: 'starting' | 'ready' | 'failed' = 'starting';
   private attempts = 0;
-  private lastFailure?: string;
+  private lastFailure?: { attempt: number; reason: string };
   private cancelled = false;
   private wake?: () => void;
 
@@ -39,7 +39,7 @@ export class DatabaseStartup {
   /** Why the database does not serve yet; for readiness and for the 503s meanwhile. */
   describe(): string {
     if (this.state === 'ready') return 'ready';
-    const last = this.lastFailure ? `; attempt ${this.attempts} failed: ${this.lastFailure}` : '';
+    const last = this.lastFailure ? `; attempt ${this.lastFailure.attempt} failed: ${this.lastFailure.reason}` : '';
     if (this.state === 'failed') return `gave up${last}`;
     return `starting: connecting and applying migrations${last}; retrying until ${new Date(this.deadline).toISOString()}`;
   }
@@ -57,7 +57,8 @@ export class DatabaseStartup {
         this.state = 'ready';
         return;
       } catch (error) {
-        this.lastFailure = describeDatabaseError(error);
+        const reason = describeDatabaseError(error);
+        this.lastFailure = { attempt: this.attempts, reason };
         const delay = backoffDelayMs(this.attempts);
         if (!isDatabaseUnavailable(error)) {
           this.state = 'failed';
@@ -65,9 +66,9 @@ export class DatabaseStartup {
         }
         if (Date.now() + delay > this.deadline) {
           this.state = 'failed';
-          throw new Error(`Database not reachable within DATABASE_START_TIMEOUT_MS (${this.timeoutMs} ms): ${this.lastFailure}`, { cause: error });
+          throw new Error(`Database not reachable within DATABASE_START_TIMEOUT_MS (${this.timeoutMs} ms): ${reason}`, { cause: error });
         }
-        this.logger.warn(`Database not ready (attempt ${this.attempts}: ${this.lastFailure}); retrying in ${delay} ms`);
+        this.logger.warn(`Database not ready (attempt ${this.attempts}: ${reason}); retrying in ${delay} ms`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, delay);
           this.wake = () => {
