@@ -1,8 +1,8 @@
 import { EnrollmentCacheExpiryJob } from '../src/cache/enrollment-cache-expiry.job.js';
 import { EnrollmentCacheRepository } from '../src/cache/enrollment-cache.repository.js';
 import { EnrollmentCacheService } from '../src/cache/enrollment-cache.service.js';
-import { randomUnitVector, startTestApp, TestApp } from './support/test-app.js';
 import { describeEachEngine } from './support/database-engines.js';
+import { randomUnitVector, startTestApp, TestApp } from './support/test-app.js';
 
 describeEachEngine('enrollment cache', (engine) => {
   let t: TestApp;

@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { PrismaService } from '../src/database/prisma.service.js';
+import { describeEachEngine } from './support/database-engines.js';
 import { blankImage, cropPortrait, npmSamplePhoto, transformedCopy } from './support/face-photos.js';
 import { startTestApp, TestApp } from './support/test-app.js';
-import { describeEachEngine } from './support/database-engines.js';
 
 interface DetectedFace {
   box: { x: number; y: number; width: number; height: number };

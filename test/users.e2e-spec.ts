@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { FacesRepository } from '../src/users/faces.repository.js';
 import { UsersRepository } from '../src/users/users.repository.js';
-import { sampleFace, startTestApp, TestApp } from './support/test-app.js';
 import { describeEachEngine } from './support/database-engines.js';
+import { sampleFace, startTestApp, TestApp } from './support/test-app.js';
 
 describeEachEngine('users API', (engine) => {
   let t: TestApp;
