@@ -2,15 +2,16 @@ import { rm } from 'node:fs/promises';
 import { EnrollmentCacheExpiryJob } from '../src/cache/enrollment-cache-expiry.job.js';
 import { EnrollmentCacheRepository } from '../src/cache/enrollment-cache.repository.js';
 import { EnrollmentCacheService } from '../src/cache/enrollment-cache.service.js';
+import { describeEachEngine } from './support/database-engines.js';
 import { randomUnitVector, startTestApp, TestApp } from './support/test-app.js';
 
-describe('enrollment cache', () => {
+describeEachEngine('enrollment cache', (engine) => {
   let t: TestApp;
   let cache: EnrollmentCacheService;
   let repository: EnrollmentCacheRepository;
 
   beforeAll(async () => {
-    t = await startTestApp({ ENROLLMENT_TTL_SECONDS: '60' });
+    t = await startTestApp({ ENROLLMENT_TTL_SECONDS: '60' }, { engine });
     cache = t.app.get(EnrollmentCacheService);
     repository = t.app.get(EnrollmentCacheRepository);
   });

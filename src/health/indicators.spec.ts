@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { PrismaService } from '../database/prisma.service.js';
 import { InferenceBackend, ModelStatus, TensorMap } from '../inference/inference-backend.js';
@@ -47,7 +48,9 @@ describe('InferenceHealthIndicator', () => {
 });
 
 describe('DatabaseHealthIndicator', () => {
-  const check = (ping: () => Promise<void>) => new DatabaseHealthIndicator({ ping } as unknown as PrismaService, new HealthIndicatorService()).isHealthy();
+  const startedDatabase = { ready: true, describe: () => 'ready' };
+  const check = (ping: () => Promise<void>, startup = startedDatabase) =>
+    new DatabaseHealthIndicator({ ping, startup } as unknown as PrismaService, new HealthIndicatorService()).isHealthy();
 
   it('is up when the database answers the ping', async () => {
     expect(await check(async () => undefined)).toEqual({ database: { status: 'up' } });
@@ -57,5 +60,12 @@ describe('DatabaseHealthIndicator', () => {
     expect(await check(() => Promise.reject(new Error('connect ECONNREFUSED 10.0.0.5:5432')))).toEqual({
       database: { status: 'down', message: 'database did not answer' },
     });
+  });
+
+  it('is down, saying why, while the database is still starting, without pinging it', async () => {
+    const starting = { ready: false, describe: () => 'waiting for PostgreSQL (attempt 3): connection refused' };
+    const ping = jest.fn(async () => undefined);
+    expect(await check(ping, starting)).toEqual({ database: { status: 'down', message: 'waiting for PostgreSQL (attempt 3): connection refused' } });
+    expect(ping).not.toHaveBeenCalled();
   });
 });

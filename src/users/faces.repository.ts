@@ -14,6 +14,17 @@ interface NearestRow {
   similarity: number;
 }
 
+const NEAREST_SQL = `WITH nearest AS (
+    SELECT id, user_id, embedding <=> $1::vector AS distance
+    FROM faces
+    ORDER BY embedding <=> $1::vector
+    LIMIT $2
+  )
+  SELECT n.id::text AS face_id, u.id::text AS user_id, u.name, u.birthdate, u.email, u.created_at,
+         (1 - n.distance)::float8 AS similarity
+  FROM nearest n JOIN users u ON u.id = n.user_id
+  ORDER BY n.distance`;
+
 /** Every statement on face vectors. pgvector operators are raw SQL; `<=>` is cosine distance. */
 @Injectable()
 export class FacesRepository {
@@ -38,20 +49,8 @@ export class FacesRepository {
    * `<=>` with LIMIT is what lets PostgreSQL walk the HNSW index; the join comes after.
    */
   async findNearest(embedding: Float32Array, k: number, db: DbClient = this.prisma): Promise<NearestUser[]> {
-    const rows = await db.$queryRawUnsafe<NearestRow[]>(
-      `WITH nearest AS (
-         SELECT id, user_id, embedding <=> $1::vector AS distance
-         FROM faces
-         ORDER BY embedding <=> $1::vector
-         LIMIT $2
-       )
-       SELECT n.id::text AS face_id, u.id::text AS user_id, u.name, u.birthdate, u.email, u.created_at,
-              (1 - n.distance)::float8 AS similarity
-       FROM nearest n JOIN users u ON u.id = n.user_id
-       ORDER BY n.distance`,
-      toVectorLiteral(embedding),
-      k,
-    );
+    const probe = toVectorLiteral(embedding);
+    const rows = await this.prisma.inVectorSearch(db, (tx) => tx.$queryRawUnsafe<NearestRow[]>(NEAREST_SQL, probe, k));
     return rows.map((row) => ({
       faceId: row.face_id,
       similarity: Number(row.similarity),
@@ -69,13 +68,10 @@ export class FacesRepository {
     return rows[0]?.similarity ?? null;
   }
 
-  /** The query plan of the k-NN statement, for proving that the HNSW index serves it. */
+  /** The plan of the very statement findNearest runs, with the same settings: proof that the HNSW index serves it. */
   async explainNearest(embedding: Float32Array, k: number, db: DbClient = this.prisma): Promise<string> {
-    const rows = await db.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(
-      `EXPLAIN SELECT id FROM faces ORDER BY embedding <=> $1::vector LIMIT $2`,
-      toVectorLiteral(embedding),
-      k,
-    );
+    const probe = toVectorLiteral(embedding);
+    const rows = await this.prisma.inVectorSearch(db, (tx) => tx.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${NEAREST_SQL}`, probe, k));
     return rows.map((row) => row['QUERY PLAN']).join('\n');
   }
 
