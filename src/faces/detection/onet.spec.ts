@@ -20,6 +20,9 @@ describe('O-Net pre- and post-processing', () => {
     const second = refinedOnetCrop(first, { boxRegression: [0.125, 0, 0.125, 0.25], landmarks: new Float32Array(10) });
     // regressed: x 12.5..112.5, y 0..125 -> 100 x 125, squared to 125 around the same centre (62.5, 62.5)
     expect(second).toEqual({ x: 0, y: 0, width: 125, height: 125 });
+    // A regression that leaves no box, or no number, keeps the first crop instead of failing the request.
+    expect(refinedOnetCrop(first, { boxRegression: [0.6, 0, -0.6, 0], landmarks: new Float32Array(10) })).toEqual(first);
+    expect(refinedOnetCrop(first, { boxRegression: [NaN, 0, 0, 0], landmarks: new Float32Array(10) })).toEqual(first);
   });
 
   it('feeds the crop transposed (x first), RGB, scaled to (v - 127.5) / 128', () => {

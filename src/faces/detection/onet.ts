@@ -61,9 +61,13 @@ export function decodeOnetLandmarks(landmarks: ArrayLike<number>, crop: Box): Po
 /**
  * The crop of O-Net's second run: the first run's box regression applied to its crop, squared
  * again, as MTCNN does between stages. Without this pass the points were worse than the 68-point
- * model's (docs/models.md).
+ * model's (docs/models.md). A regression that would leave no box (a crop that is no face at all)
+ * keeps the first crop, so odd input never becomes a server error.
  */
 export function refinedOnetCrop(firstCrop: Box, first: OnetOutput): Box {
-  const r = first.boxRegression;
-  return squareBox(regressBox(firstCrop, [r[0], r[1], r[2], r[3]]));
+  const r = [first.boxRegression[0], first.boxRegression[1], first.boxRegression[2], first.boxRegression[3]];
+  const width = firstCrop.width * (1 + r[2] - r[0]);
+  const height = firstCrop.height * (1 + r[3] - r[1]);
+  if (!r.every(Number.isFinite) || !(width > 0 && height > 0)) return firstCrop;
+  return squareBox(regressBox(firstCrop, r));
 }
