@@ -4,3 +4,4 @@ export declare function encodeOnnxModel(
   graph: { name: string; nodes: unknown[]; initializers: unknown[]; inputs: { name: string; dims: number[] }[]; outputs: { name: string; dims: number[] }[]; doc?: string },
   options: { opset: number; irVersion: number; producer: string; producerVersion: string; doc?: string },
 ): Buffer;
+export declare function varint(value: number | bigint): Buffer;

@@ -18,7 +18,8 @@ const WIRE_I32 = 5;
 export const ONNX_FLOAT = 1;
 export const ONNX_INT64 = 7;
 
-function varint(value) {
+/** A protobuf base-128 varint; negative values as their 64-bit two's complement, as protobuf does. */
+export function varint(value) {
   const out = [];
   let rest = BigInt.asUintN(64, BigInt(value));
   do {
