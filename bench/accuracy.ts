@@ -258,6 +258,7 @@ async function compareAlignmentsOn(people: Map<string, string[]>, pairsPath: str
     const shippedFigures = figures[Number(DEFAULT_FACE_PIPELINE_OPTIONS.onetAlignment)];
     const subtitle = [
       `LFW dev (View-1 training people), ${people.size.toLocaleString('en-US')} people, 1:N old system's protocol; same detector and embedder (BGR + flip), two ways to place the 5 alignment points.`,
+      `Shipped: aligned on ${shippedFigures.label}.`,
       'One point per threshold, 0 to 1 every 0.005.',
     ];
     mkdirSync(dir, { recursive: true });

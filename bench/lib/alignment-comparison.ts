@@ -74,8 +74,9 @@ export function comparisonTable(figures: readonly AlignmentFigures[], threshold:
 /** One DET curve (1:N, old system's protocol) per alignment, with the shipped operating point. */
 export function alignmentDetSpec(figures: readonly AlignmentFigures[], shipped: AlignmentFigures, threshold: number, oldSystem: { frr: number; far: number }, subtitle: readonly string[]): TopLevelSpec {
   return detSpec({
-    series: figures.map((f) => ({ name: `1:N, aligned on ${f.label} (rank-1 errors ${pct(f.rank1Errors)})`, points: detCurve(f.oneToN, DET_THRESHOLDS) })),
-    shipped: { label: `shipped (${shipped.label}) at ${threshold}: FRR ${pct(shipped.atThreshold.frr)}, FAR ${pct(shipped.atThreshold.far)}`, ...shipped.atThreshold },
+    // The shipped alignment first: detSpec draws the shipped point in the first series' colour.
+    series: [shipped, ...figures.filter((f) => f !== shipped)].map((f) => ({ name: `1:N, aligned on ${f.label} (rank-1 errors ${pct(f.rank1Errors)})`, points: detCurve(f.oneToN, DET_THRESHOLDS) })),
+    shipped: { label: `shipped ${threshold}: FRR ${pct(shipped.atThreshold.frr)}, FAR ${pct(shipped.atThreshold.far)}`, ...shipped.atThreshold },
     old: { label: `old system: FRR ${pct(oldSystem.frr)}, FAR ${pct(oldSystem.far)}`, ...oldSystem },
     subtitle,
   });
@@ -86,6 +87,7 @@ export function alignmentDetSpec(figures: readonly AlignmentFigures[], shipped: 
  * load of the shared machine weighs on both alike; best of 3 runs each, medians over images.
  */
 export async function timeAlignments(pipelines: readonly { label: string; pipeline: FacePipeline }[], files: readonly string[]) {
+  if (files.length === 0) return;
   const runs = pipelines.map(({ label, pipeline }) => ({ label, pipeline, total: [] as number[], beforeEmbed: [] as number[] }));
   const differences = { total: [] as number[], beforeEmbed: [] as number[] };
   for (const file of files) {
