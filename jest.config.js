@@ -26,6 +26,8 @@ const MODEL_SPECS = [
   'src/inference/onnx-runtime.backend.spec.ts',
   'src/inference/onnx-worker-pool.backend.spec.ts',
   'tools/models/build-models.spec.ts',
+  'tools/models/tflite-to-onnx.spec.ts',
+  'src/faces/onet-alignment.spec.ts',
 ].map((spec) => `<rootDir>/${spec}`);
 
 export default {
