@@ -3,11 +3,14 @@
 // request uploads a random photo. Prints req/s, latency percentiles, errors and server RSS per stage.
 // --prefilled starts the server on a copy of a database that `bench:scale --keep-data-dir DIR` filled
 // (e.g. 100,000 faces), then enrolls the real gallery through the API on top of it.
+// With DATABASE_URL set the server uses that PostgreSQL (fill it first with `bench:scale` for a large
+// gallery); when it runs on this machine, its CPU per request and memory are printed too.
 import { parseArgs } from 'node:util';
 import { hasLfw, lfwPeople, lfwPhoto, multipartImage, npmSample, portrait250 } from './lib/photos.js';
 import { enrollFirstPhotos, storedFaces } from './lib/gallery.js';
-import { imageForm, startServer } from './lib/server.js';
+import { benchDatabaseUrl, imageForm, startServer } from './lib/server.js';
 import { runClosedLoop } from './lib/closed-loop.js';
+import { describeDatabaseUrl, localPostgres } from './lib/postgres-stats.js';
 import { ms } from './lib/stats.js';
 
 const { values: args } = parseArgs({
@@ -24,6 +27,12 @@ const stages = args.stages!.split(',').map(Number);
 const log = (message: string) => process.stdout.write(`${message}\n`);
 
 const server = await startServer({}, args.prefilled);
+const postgres = benchDatabaseUrl ? await localPostgres(benchDatabaseUrl) : undefined;
+log(
+  benchDatabaseUrl
+    ? `Database: PostgreSQL at ${describeDatabaseUrl(benchDatabaseUrl)}${postgres ? ' (local: its CPU and memory are measured)' : ' (not local: app figures only)'}`
+    : 'Database: embedded PGlite in the server process',
+);
 try {
   const enroll = (photo: Buffer, name: string) =>
     fetch(`${server.url}/api/v1/add_user`, { method: 'POST', body: imageForm(photo, { name, birthdate: '1980-01-01' }) });
@@ -65,13 +74,18 @@ try {
   const bodies = probes.map(multipartImage);
   log(`Gallery ready: ${await storedFaces(server)} faces in the database; ${bodies.length} probe photos. Stages of ${duration} s each.\n`);
 
-  log(`| clients | req/s | p50 | p95 | p99 | errors | server RSS max | server CPU per request |`);
-  log(`| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
+  const pgColumns = postgres ? ' PostgreSQL CPU per request | PostgreSQL memory (PSS) |' : '';
+  log(`| clients | req/s | p50 | p95 | p99 | errors | server RSS max | server CPU per request |${pgColumns}`);
+  log(`| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |${postgres ? ' ---: | ---: |' : ''}`);
   for (const connections of stages) {
+    const pgCpuBefore = postgres?.cpuSeconds() ?? 0;
     const stage = await runClosedLoop(server, connections, duration, bodies);
+    const pgFigures = postgres
+      ? ` ${(((postgres.cpuSeconds() - pgCpuBefore) * 1000) / Math.max(1, stage.requests)).toFixed(1)} ms | ${postgres.memoryMiB().toFixed(0)} MiB |`
+      : '';
     log(
       `| ${connections} | ${stage.rate.toFixed(1)} | ${ms(stage.p50)} | ${ms(stage.p95)} | ${ms(stage.p99)} | ${stage.errors} of ${stage.requests} | ` +
-        `${stage.rssMaxMiB.toFixed(0)} MiB | ${stage.cpuMsPerRequest.toFixed(0)} ms |`,
+        `${stage.rssMaxMiB.toFixed(0)} MiB | ${stage.cpuMsPerRequest.toFixed(0)} ms |${pgFigures}`,
     );
   }
 } finally {

@@ -1,11 +1,15 @@
 import { ConsoleLogger, INestApplication, LogLevel } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Reflector } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Express } from 'express';
-import { ApiExceptionFilter } from './common/api-exception.filter.js';
+import { ApiExceptionFilter } from './api-exception.filter.js';
+import { refuseDeepJson } from './common/json-depth.js';
+import { RequestBodyTypeInterceptor } from './common/request-body-type.js';
 import { requestIdMiddleware } from './common/request-id.js';
 import { RequestIdBodyInterceptor } from './common/request-id.interceptor.js';
 import { requestLoggingMiddleware } from './common/request-logging.js';
 import { serveConsole } from './console/console-static.js';
+import { setUpSwagger } from './docs/openapi.js';
 import { createValidationPipe } from './common/validation.js';
 import { AppConfig } from './config/app-config.js';
 import { httpMetricsMiddleware } from './metrics/http-metrics.js';
@@ -25,6 +29,7 @@ export function createLogger(level: AppConfig['logLevel']): ConsoleLogger {
  */
 export function configureApp(app: INestApplication): void {
   const express = app.getHttpAdapter().getInstance() as Express;
+  routeExactSpellingsOnly(express);
   express.disable('x-powered-by');
   // Client IPs (per-IP rate limits) come from X-Forwarded-For only when proxies are declared.
   express.set('trust proxy', app.get(AppConfig).trustProxy);
@@ -33,27 +38,26 @@ export function configureApp(app: INestApplication): void {
   app.use(httpMetricsMiddleware(app.get(Metrics)));
   applyHttpHardening(app, app.get(AppConfig));
   serveConsole(app);
+  // Nest would add its own JSON parser at init; this one, in place now, is followed by the depth check.
+  (app as NestExpressApplication).useBodyParser('json');
+  app.use(refuseDeepJson());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
-  app.useGlobalInterceptors(new RequestIdBodyInterceptor());
+  // Global interceptors run after the guards (rate limit, API key) and before a route's upload interceptor.
+  app.useGlobalInterceptors(new RequestBodyTypeInterceptor(app.get(Reflector)), new RequestIdBodyInterceptor());
   setUpSwagger(app);
 }
 
-function setUpSwagger(app: INestApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Face Matrix')
-      .setDescription(
-        'Self-hosted face recognition. Upload a photo to recognise a person, or enroll them with the ' +
-          'short-lived `req_id` a no-match returns. Every error uses one envelope with a stable `error_code`. ' +
-          'With API_KEYS set, every /api/v1 route needs `x-api-key`; /health, /metrics and these docs stay open. ' +
-          'Requests are rate limited per key (per IP without keys): 429 with Retry-After.',
-      )
-      .setVersion('1')
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'api-key')
-      .addSecurityRequirements('api-key')
-      .build(),
-  );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+/**
+ * Only a route's exact spelling reaches its handler: no letter-case or trailing-slash leniency.
+ * (The key check does not rely on it: it is decided on the handler. This keeps each route one URL.)
+ * Nest's Express adapter creates the router in its constructor, before these settings could take
+ * effect, so the router gets them too; it reads them for every route and middleware added later.
+ */
+function routeExactSpellingsOnly(express: Express): void {
+  express.set('case sensitive routing', true);
+  express.set('strict routing', true);
+  const router = express.router as unknown as { caseSensitive: boolean; strict: boolean };
+  router.caseSensitive = true;
+  router.strict = true;
 }

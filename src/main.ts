@@ -7,7 +7,7 @@ import { configureApp, createLogger } from './app.setup.js';
 import { installGracefulShutdown } from './common/graceful-shutdown.js';
 import { AppConfig } from './config/app-config.js';
 import { InvalidEnvironmentError } from './config/environment.js';
-import { PipelineAdmission } from './faces/pipeline-admission.js';
+import { PrismaService } from './database/prisma.service.js';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), { bufferLogs: true });
@@ -18,9 +18,11 @@ async function bootstrap(): Promise<void> {
     new Logger('Security').warn('API_KEYS is unset: the API is open to anyone who can reach it (local development only)');
   }
   await app.listen(config.port);
-  const pipeline = app.get(PipelineAdmission, { strict: false });
-  installGracefulShutdown(app, config.shutdownDrainMs, () => pipeline.whenIdle());
+  installGracefulShutdown(app, config.shutdownDrainMs);
   new Logger('Bootstrap').log(`Face Matrix listening on port ${config.port}; Swagger at /api/docs`);
+  // An external database that stays unreachable past DATABASE_START_TIMEOUT_MS, or refuses the
+  // migrations, ends the process (the cause is already logged); the orchestrator restarts it.
+  app.get(PrismaService).started.catch(() => app.close().finally(() => process.exit(1)));
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,23 +1,24 @@
 import request from 'supertest';
 import { freePort } from './support/compiled-app.js';
 import { cropPortrait, npmSamplePhoto, transformedCopy } from './support/face-photos.js';
+import { describeEachEngine, startStoppableDatabase, StoppableDatabase } from './support/database-engines.js';
 import { startTestApp } from './support/test-app.js';
-import { waitFor, WirePostgres } from './support/wire-postgres.js';
+import { waitFor } from './support/wire-postgres.js';
 
 interface DetectedFace {
   box: { x: number; y: number; width: number; height: number };
 }
 
-describe('the database goes away under recognise traffic', () => {
-  let postgres: WirePostgres;
+describeEachEngine('the database goes away under recognise traffic', (engine) => {
+  let postgres: StoppableDatabase;
 
   beforeAll(async () => {
-    postgres = await WirePostgres.start();
+    postgres = await startStoppableDatabase(engine);
   });
   afterAll(() => postgres.close());
 
   it('answers 200 or 503 (never 500, never a hang) while it is down, and recovers without a restart', async () => {
-    const t = await startTestApp({ DATABASE_URL: postgres.url, DATABASE_POOL_MAX: '1' });
+    const t = await startTestApp(postgres.env);
     try {
       const photo = npmSamplePhoto(2);
       const detected = await request(t.http).post('/api/v1/detect').attach('image', photo, 'g.jpg').expect(200);

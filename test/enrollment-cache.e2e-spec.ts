@@ -1,18 +1,20 @@
+import { rm } from 'node:fs/promises';
 import { EnrollmentCacheExpiryJob } from '../src/cache/enrollment-cache-expiry.job.js';
 import { EnrollmentCacheRepository } from '../src/cache/enrollment-cache.repository.js';
 import { EnrollmentCacheService } from '../src/cache/enrollment-cache.service.js';
 import type { EnrollmentKeyMetadata } from '../src/cache/enrollment-key.js';
+import { describeEachEngine } from './support/database-engines.js';
 import { randomUnitVector, startTestApp, TestApp } from './support/test-app.js';
 
 const metadata: EnrollmentKeyMetadata = { detection_score: 0.99, box: { x: 1, y: 2, width: 30, height: 40 }, face_size_px: 40, quality: 0.8 };
 
-describe('enrollment cache', () => {
+describeEachEngine('enrollment cache', (engine) => {
   let t: TestApp;
   let cache: EnrollmentCacheService;
   let repository: EnrollmentCacheRepository;
 
   beforeAll(async () => {
-    t = await startTestApp({ ENROLLMENT_TTL_SECONDS: '60' });
+    t = await startTestApp({ ENROLLMENT_TTL_SECONDS: '60' }, { engine });
     cache = t.app.get(EnrollmentCacheService);
     repository = t.app.get(EnrollmentCacheRepository);
   });
@@ -56,4 +58,27 @@ describe('enrollment cache', () => {
     const registry = t.app.get(SchedulerRegistry);
     expect(registry.getIntervals()).toContain('enrollment-cache-expiry');
   });
+});
+
+describe('enrollment cache purge at start', () => {
+  it('removes vectors that expired while the service was down before it serves anything', async () => {
+    const first = await startTestApp();
+    const dataDir = first.dataDir;
+    try {
+      const repository = first.app.get(EnrollmentCacheRepository);
+      await repository.put('left-by-a-crash', randomUnitVector(6), metadata, new Date(Date.now() - 1000));
+      await repository.put('still-live', randomUnitVector(7), metadata, new Date(Date.now() + 600_000));
+      await first.close({ keepData: true });
+      // The next start purges at once, not a minute into its life (nor never, if it dies sooner).
+      const second = await startTestApp({ DATA_DIR: dataDir });
+      try {
+        expect(await second.app.get(EnrollmentCacheRepository).count()).toBe(1);
+        expect(await second.app.get(EnrollmentCacheService).take('still-live')).not.toBeNull();
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -3,7 +3,7 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AppProcess, compileApp, imageForm, spawnApp } from './support/compiled-app.js';
+import { AppProcess, compileApp, freePort, imageForm, spawnApp } from './support/compiled-app.js';
 import { cropPortrait, npmSamplePhoto } from './support/face-photos.js';
 
 interface DetectedFace {
@@ -139,4 +139,16 @@ describe('the compiled service under signals', () => {
     expect(await app.exited).toEqual({ code: 0, signal: null });
     expect(app.output()).not.toMatch(/already disposed|ONNX Runtime failed/);
   }, 120_000);
+
+  it('keeps a replica whose database is unreachable listening, saying why it is not ready, then exits 1 at DATABASE_START_TIMEOUT_MS', async () => {
+    const deadPort = await freePort();
+    const app = await spawnApp(build.mainJs, dataDir, { DATABASE_URL: `postgresql://face:matrix@127.0.0.1:${deadPort}/face`, DATABASE_START_TIMEOUT_MS: '20000' }, 'listening');
+    running.push(app);
+    const ready = await fetch(`${app.url}/health/ready`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { details: { database: { message: string } } }).details.database.message).toMatch(/^starting: .*cannot connect \(ECONNREFUSED\)/);
+    expect(await app.exited).toEqual({ code: 1, signal: null });
+    expect(app.output()).toMatch(/Database not reachable within DATABASE_START_TIMEOUT_MS \(20000 ms\): cannot connect \(ECONNREFUSED\)/);
+    expect(app.output()).not.toMatch(/matrix@/); // the password in DATABASE_URL never lands in the log
+  }, 60_000);
 });

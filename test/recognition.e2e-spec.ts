@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { PrismaService } from '../src/database/prisma.service.js';
+import { describeEachEngine } from './support/database-engines.js';
 import { blankImage, cropPortrait, npmSamplePhoto, transformedCopy } from './support/face-photos.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 
@@ -7,7 +8,7 @@ interface DetectedFace {
   box: { x: number; y: number; width: number; height: number };
 }
 
-describe('recognition and enrollment, end to end with real photos', () => {
+describeEachEngine('recognition and enrollment, end to end with real photos', (engine) => {
   let t: TestApp;
   let alice: Buffer;
   let aliceAgain: Buffer;
@@ -29,7 +30,7 @@ describe('recognition and enrollment, end to end with real photos', () => {
     request(t.http).post('/api/v1/add_user').field('name', name).field('birthdate', '1990-01-01').attach('image', image, 'me.jpg');
 
   beforeAll(async () => {
-    t = await startTestApp({ ENROLLMENT_TTL_SECONDS: '120' });
+    t = await startTestApp({ ENROLLMENT_TTL_SECONDS: '120' }, { engine });
     alice = await portraitFrom(2);
     aliceAgain = await transformedCopy(alice);
     bob = await portraitFrom(3);

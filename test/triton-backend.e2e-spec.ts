@@ -57,7 +57,7 @@ describe.each(backends)('InferenceBackend contract: %s', (kind, backend) => {
 });
 
 describe('ONNX Runtime and Triton agree', () => {
-  it.each(['face_detector', 'face_landmarks', 'face_embedder'])('on %s within 1e-4 for the same real input', async (model) => {
+  it.each(['face_detector', 'face_landmarks', 'face_landmarks5', 'face_embedder'])('on %s within 1e-4 for the same real input', async (model) => {
     const direct = await stack.onnx.infer(model, inputs[model]);
     const viaTriton = await stack.triton.infer(model, inputs[model]);
     expect(Object.keys(viaTriton).sort()).toEqual(Object.keys(direct).sort());

@@ -1,15 +1,16 @@
 import request from 'supertest';
 import { FacesRepository } from '../src/gallery/faces.repository.js';
 import { UsersRepository } from '../src/users/users.repository.js';
+import { describeEachEngine } from './support/database-engines.js';
 import { sampleFace, startTestApp, TestApp } from './support/test-app.js';
 
-describe('users API over the embedded database', () => {
+describeEachEngine('users API', (engine) => {
   let t: TestApp;
   let users: UsersRepository;
   let faces: FacesRepository;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({}, { engine });
     users = t.app.get(UsersRepository);
     faces = t.app.get(FacesRepository);
   });

@@ -23,12 +23,18 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** DATABASE_URL from the benchmark's environment: the server then uses that PostgreSQL instead of an embedded one. */
+export const benchDatabaseUrl: string | undefined = process.env.DATABASE_URL || undefined;
+
 /**
- * Starts the compiled service (`npm run build` first) as users run it, on a fresh embedded
- * database and a free port, and resolves once /health/ready answers 200. `seedDataDir` (a DATA_DIR
- * that `bench:scale --keep-data-dir` filled) is copied first, so the seed itself stays reusable.
+ * Starts the compiled service (`npm run build` first) as users run it, on a free port, and resolves
+ * once /health/ready answers 200. Its database is a fresh embedded one, or, with DATABASE_URL set,
+ * that PostgreSQL (inherited from this environment; a database `bench:scale` filled serves as a seed).
+ * `seedDataDir` (a DATA_DIR that `bench:scale --keep-data-dir` filled) is copied first, so the seed
+ * itself stays reusable.
  */
 export async function startServer(env: Record<string, string> = {}, seedDataDir?: string): Promise<RunningServer> {
+  if (seedDataDir && benchDatabaseUrl) throw new Error('--prefilled DIR is an embedded database; with DATABASE_URL, fill that database with bench:scale instead');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'face-matrix-bench-'));
   if (seedDataDir) await cp(seedDataDir, dataDir, { recursive: true });
   const port = await freePort();

@@ -1,16 +1,24 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { EnrollmentCacheRepository } from './enrollment-cache.repository.js';
 
 export const EXPIRY_JOB_NAME = 'enrollment-cache-expiry';
 
-/** Deletes expired enrollment vectors every minute, so no biometric data outlives its key. */
+/**
+ * Deletes expired enrollment vectors at start and every minute after, so no biometric data
+ * outlives its key: vectors left by a crash go at the next start, not a minute into it.
+ */
 @Injectable()
-export class EnrollmentCacheExpiryJob {
+export class EnrollmentCacheExpiryJob implements OnApplicationBootstrap {
   private readonly logger = new Logger('EnrollmentCacheExpiry');
   private running = false;
 
   constructor(private readonly repository: EnrollmentCacheRepository) {}
+
+  /** Awaited, so the service takes requests only once the leftovers are gone (a failure is logged, not fatal). */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.purgeExpired();
+  }
 
   @Interval(EXPIRY_JOB_NAME, 60_000)
   async purgeExpired(): Promise<number> {

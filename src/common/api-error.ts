@@ -3,6 +3,14 @@ import { HttpStatus } from '@nestjs/common';
 /**
  * Stable error codes, one per error kind (API.md). Clients switch on these, so a number
  * never changes meaning; new kinds get new numbers. 601 is kept from the original design.
+ *
+ * How the numbers are chosen: the hundreds digit says whose fault it is (4xx the request, 5xx
+ * the server or a dependency, 6xx what the photo shows), and related kinds share a tens digit
+ * (44x not found, 47x conflict). A code equals an HTTP status only where that status was the
+ * natural first number (400, 413, 415, 429, 500, 503); elsewhere it does NOT mean the status of
+ * that number: 401 is a malformed request (HTTP 400), 410 a missing or wrong API key (HTTP 401),
+ * 416 too many pixels (HTTP 422), 504-507 are further kinds of HTTP 503. The status sent is
+ * `httpStatus`; `error_code` only names the kind.
  */
 export const ErrorCode = {
   VALIDATION_FAILED: 400,
@@ -15,6 +23,7 @@ export const ErrorCode = {
   FACE_ALREADY_ENROLLED: 471,
   UPLOAD_TOO_LARGE: 413,
   UNSUPPORTED_IMAGE: 415,
+  UNSUPPORTED_BODY_TYPE: 417,
   IMAGE_TOO_MANY_PIXELS: 416,
   RATE_LIMITED: 429,
   FACE_NOT_DETECTED: 601,
@@ -53,6 +62,15 @@ export class ApiError extends Error {
 
   static badRequest(message: string, details?: ErrorDetail[]): ApiError {
     return new ApiError(HttpStatus.BAD_REQUEST, ErrorCode.VALIDATION_FAILED, message, details);
+  }
+
+  static malformedRequest(message: string): ApiError {
+    return new ApiError(HttpStatus.BAD_REQUEST, ErrorCode.MALFORMED_REQUEST, message);
+  }
+
+  /** The body's Content-Type (or its charset) is not one the route takes. */
+  static unsupportedBodyType(accepted: readonly string[]): ApiError {
+    return new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, ErrorCode.UNSUPPORTED_BODY_TYPE, `Unsupported request body: send ${accepted.join(' or ')}`);
   }
 
   static userNotFound(): ApiError {

@@ -1,35 +1,60 @@
 import type { INestApplication } from '@nestjs/common';
-import { createServer } from 'node:http';
+import { createServer, request, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { drainAndClose } from './graceful-shutdown.js';
 
-/** A real HTTP server (nothing in flight) behind a fake app that records when it is closed. */
-function fakeApp() {
-  const server = createServer();
+/** A real HTTP server whose requests wait until the test answers them, behind a fake app that records when it is closed. */
+async function fakeApp() {
   const events: string[] = [];
+  const held: ServerResponse[] = [];
+  const server = createServer((_req, res) => {
+    res.on('finish', () => events.push('response sent'));
+    held.push(res);
+  });
   const app = { getHttpServer: () => server, close: async () => void events.push('app closed') } as unknown as INestApplication;
-  return { app, events, listening: new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve)) };
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const send = () =>
+    new Promise<string>((resolve) => {
+      const call = request({ port, host: '127.0.0.1', path: '/' }, (response) => {
+        response.resume();
+        response.on('end', () => resolve(`status ${response.statusCode}`));
+      });
+      call.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+      call.end();
+    });
+  return { app, events, held, send };
 }
 
+const until = async (condition: () => boolean) => {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+};
+
 describe('drainAndClose', () => {
-  it('closes the app (and so the models) only after the pipeline has settled', async () => {
-    const { app, events, listening } = fakeApp();
-    await listening;
-    let settled!: () => void;
-    const settle = () => new Promise<void>((resolve) => (settled = resolve)).then(() => void events.push('pipeline idle'));
-    const exitCode = drainAndClose(app, 5_000, settle);
+  it('stops accepting, lets the request in flight finish, and only then closes the app', async () => {
+    const { app, events, held, send } = await fakeApp();
+    const inFlight = send();
+    await until(() => held.length === 1);
+
+    const exitCode = drainAndClose(app, 5_000);
+    expect(await send()).toBe('ECONNREFUSED');
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(events).toEqual([]);
-    settled();
+
+    held[0].end('done');
+    expect(await inFlight).toBe('status 200');
     await expect(exitCode).resolves.toBe(0);
-    expect(events).toEqual(['pipeline idle', 'app closed']);
+    expect(events).toEqual(['response sent', 'app closed']);
   });
 
-  it('gives up waiting after the drain budget and still closes', async () => {
-    const { app, events, listening } = fakeApp();
-    await listening;
+  it('gives up waiting after the drain budget, cuts the connection and still closes', async () => {
+    const { app, events, held, send } = await fakeApp();
+    const stuck = send();
+    await until(() => held.length === 1);
     const started = Date.now();
-    await expect(drainAndClose(app, 200, () => new Promise<void>(() => {}))).resolves.toBe(0);
+    await expect(drainAndClose(app, 200)).resolves.toBe(0);
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
     expect(events).toEqual(['app closed']);
+    expect(await stuck).toBe('ECONNRESET');
   });
 });

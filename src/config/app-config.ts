@@ -8,6 +8,7 @@ export class AppConfig {
   readonly port: number;
   readonly databaseUrl: string | undefined;
   readonly databasePoolMax: number;
+  readonly databaseStartTimeoutMs: number;
   readonly dataDir: string;
   readonly hnswEfSearch: number;
   readonly embeddedSharedBuffersMb: number;
@@ -38,6 +39,7 @@ export class AppConfig {
     this.port = env.PORT;
     this.databaseUrl = env.DATABASE_URL;
     this.databasePoolMax = env.DATABASE_POOL_MAX;
+    this.databaseStartTimeoutMs = env.DATABASE_START_TIMEOUT_MS;
     this.dataDir = env.DATA_DIR;
     this.hnswEfSearch = env.HNSW_EF_SEARCH;
     this.embeddedSharedBuffersMb = env.EMBEDDED_SHARED_BUFFERS_MB;

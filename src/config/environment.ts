@@ -19,6 +19,13 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DATABASE_POOL_MAX = 10;
 
+  /**
+   * How long a replica keeps trying (with backoff) to reach and migrate an external PostgreSQL at
+   * start before it exits; it listens meanwhile and its readiness probe says why it is not ready.
+   */
+  @Transform(toInt) @IsInt() @Min(1000) @Max(3_600_000)
+  DATABASE_START_TIMEOUT_MS = 120_000;
+
   @IsIn(['onnx', 'triton'])
   INFERENCE_BACKEND: 'onnx' | 'triton' = 'onnx';
 
@@ -99,7 +106,10 @@ export class Environment {
   })
   TRUST_PROXY?: string;
 
-  /** On SIGTERM, how long in-flight requests may take to finish before connections are cut. */
+  /**
+   * On SIGTERM, how long in-flight requests may take to finish before connections are cut; the
+   * admission gate then waits at most as long again for pipeline work whose client hung up.
+   */
   @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
   SHUTDOWN_DRAIN_MS = 25_000;
 
@@ -108,7 +118,7 @@ export class Environment {
 }
 
 const ENVIRONMENT_KEYS: readonly (keyof Environment)[] = [
-  'PORT', 'DATABASE_URL', 'DATABASE_POOL_MAX', 'DATA_DIR', 'INFERENCE_BACKEND', 'TRITON_GRPC_URL', 'TRITON_TIMEOUT_MS', 'HNSW_EF_SEARCH', 'EMBEDDED_SHARED_BUFFERS_MB', 'MODEL_REPOSITORY',
+  'PORT', 'DATABASE_URL', 'DATABASE_POOL_MAX', 'DATABASE_START_TIMEOUT_MS', 'DATA_DIR', 'INFERENCE_BACKEND', 'TRITON_GRPC_URL', 'TRITON_TIMEOUT_MS', 'HNSW_EF_SEARCH', 'EMBEDDED_SHARED_BUFFERS_MB', 'MODEL_REPOSITORY',
   'ORT_INTRA_OP_THREADS', 'ORT_WORKER_THREADS', 'MATCH_THRESHOLD', 'ENROLLMENT_TTL_SECONDS', 'MAX_UPLOAD_BYTES', 'API_KEYS', 'LOG_LEVEL',
   'RATE_LIMIT_PER_MINUTE', 'MAX_INFLIGHT_RECOGNITIONS', 'MAX_QUEUED_RECOGNITIONS', 'PIPELINE_TIMEOUT_MS', 'CORS_ORIGINS', 'SHUTDOWN_DRAIN_MS', 'TRUST_PROXY',
 ];

@@ -1,4 +1,2 @@
-import type { PrismaService } from './prisma.service.js';
-
-/** The client a repository runs on: the service itself, or the client of an open transaction. */
-export type DbClient = Omit<PrismaService, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends' | 'ping' | 'onApplicationShutdown'>;
+/** Where repositories import the client type from; it is declared beside PrismaService. */
+export type { DbClient } from './prisma.service.js';

@@ -76,6 +76,15 @@ describe('FacePipeline', () => {
     }
   });
 
+  it('times each stage that ran, the landmark model apart from detection', async () => {
+    const photo = readFileSync(npmSamplePhoto(2));
+    const detected = await pipeline.detect(photo);
+    expect(Object.keys(detected.timings)).toEqual(['decode', 'detect', 'landmarks', 'align']);
+    const embedded = await pipeline.embedLargestFace(photo);
+    expect(Object.keys(embedded.timings)).toEqual(['decode', 'detect', 'landmarks', 'align', 'embed']);
+    for (const ms of Object.values(embedded.timings)) expect(ms).toBeGreaterThan(0);
+  });
+
   it('finds faces of 40-60 px in a 1920x1280 photo', async () => {
     const small = await sharp(readFileSync(npmSamplePhoto(5))).resize({ width: 420 }).toBuffer();
     const canvas = await sharp({ create: { width: 1920, height: 1280, channels: 3, background: '#556677' } })

@@ -1,54 +1,63 @@
-import { Body, Controller, HttpCode, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { ApiErrorResponses } from '../common/error-envelope.dto.js';
-import { setServerTiming } from '../common/server-timing.js';
+import { Body, Controller, HttpCode, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponse, ApiErrorResponses } from '../common/error-envelope.dto.js';
+import { AcceptsBody, MULTIPART_BODY } from '../common/request-body-type.js';
+import { ServerTimingInterceptor } from '../common/server-timing.js';
 import { requireImage } from '../common/uploaded-image.js';
 import { DetectResponseDto } from './dto/face.dto.js';
-import { ImageUploadDto, RecogniseResponseDto } from './dto/recognise.dto.js';
+import { ImageUploadDto, RECOGNISE_RESPONSE_SCHEMA, RecogniseMatchDto, RecogniseNoMatchDto } from './dto/recognise.dto.js';
+import { SERVER_TIMING_HEADER } from '../docs/openapi-headers.js';
 import { VerifyRequestDto, VerifyResponseDto } from './dto/verify.dto.js';
+import { ImageUpload } from './image-upload.js';
 import { RecognitionService } from './recognition.service.js';
 
 @ApiTags('recognition')
 @ApiConsumes('multipart/form-data')
-@ApiErrorResponses(400, 401, 413, 415, 422, 429, 503)
+@AcceptsBody(MULTIPART_BODY)
+@ApiErrorResponses(401, 413, 415, 422, 429, 500, 503)
+@UseInterceptors(ServerTimingInterceptor) // every handler returns Timed<Body>: the header gets the timings, the client the body
 @Controller('api/v1')
 export class FacesController {
   constructor(private readonly recognition: RecognitionService) {}
 
   @Post('recognise_user')
   @HttpCode(200)
-  @UseInterceptors(FileInterceptor('image'))
+  @ImageUpload()
   @ApiOperation({
-    summary: 'Recognise the largest face in a photo',
-    description: 'Match: `status` "success" with `user_info`. No match: `status` "failure" with a single-use `req_id` for add_user.',
+    operationId: 'recogniseUser',
+    summary: 'Recognise the most prominent face in a photo',
+    description:
+      'Match: `status` "success" with `user_info` and `similarity`. No match: `status` "failure", `user_info` null and a ' +
+      'single-use `req_id` (also in `enrollmentKey`) that add_user takes to enroll this face until `expiresAt`.',
   })
   @ApiBody({ type: ImageUploadDto })
-  @ApiOkResponse({ type: RecogniseResponseDto })
-  async recognise(@UploadedFile() file: Express.Multer.File | undefined, @Res({ passthrough: true }) response: Response) {
-    const { body, timings } = await this.recognition.recognise(requireImage(file));
-    setServerTiming(response, timings);
-    return body;
+  @ApiErrorResponse(400, 'missingImage', 'unexpectedField')
+  @ApiExtraModels(RecogniseMatchDto, RecogniseNoMatchDto)
+  @ApiOkResponse({ description: 'A match or a no-match, told apart by `status`', schema: RECOGNISE_RESPONSE_SCHEMA, headers: SERVER_TIMING_HEADER })
+  recognise(@UploadedFile() file: Express.Multer.File | undefined) {
+    return this.recognition.recognise(requireImage(file));
   }
 
   @Post('verify')
   @HttpCode(200)
-  @UseInterceptors(FileInterceptor('image'))
-  @ApiOperation({ summary: "1:1 check of a photo against one user's enrolled faces" })
+  @ImageUpload()
+  @ApiOperation({ operationId: 'verify', summary: "1:1 check of a photo against one user's enrolled faces" })
   @ApiBody({ type: VerifyRequestDto })
-  @ApiOkResponse({ type: VerifyResponseDto })
-  @ApiErrorResponses(404)
+  @ApiOkResponse({ description: 'The best similarity and whether it reaches the threshold', type: VerifyResponseDto, headers: SERVER_TIMING_HEADER })
+  @ApiErrorResponse(400, 'invalidUserId', 'missingImage', 'unexpectedField')
+  @ApiErrorResponse(404, 'userNotFound')
   verify(@UploadedFile() file: Express.Multer.File | undefined, @Body() body: VerifyRequestDto) {
     return this.recognition.verify(requireImage(file), body.user_id);
   }
 
   @Post('detect')
   @HttpCode(200)
-  @UseInterceptors(FileInterceptor('image'))
-  @ApiOperation({ summary: 'Every face in a photo, with box, 5 landmarks and a quality score' })
+  @ImageUpload()
+  @ApiOperation({ operationId: 'detect', summary: 'Every face in a photo, with box, 5 landmarks and a quality score' })
   @ApiBody({ type: ImageUploadDto })
-  @ApiOkResponse({ type: DetectResponseDto })
+  @ApiOkResponse({ description: 'Every face found; an empty list when there is none', type: DetectResponseDto, headers: SERVER_TIMING_HEADER })
+  @ApiErrorResponse(400, 'missingImage', 'unexpectedField')
+  @ApiErrorResponse(422, 'tooManyPixels', 'imageUnusable')
   detect(@UploadedFile() file: Express.Multer.File | undefined) {
     return this.recognition.detect(requireImage(file));
   }

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { ApiError } from '../common/api-error.js';
 import { imageEndOffset, onlyPaddingAfter } from './image-end.js';
+import { sniffImageFormat } from './image-format.js';
 import { RgbImage } from './rgb-image.js';
 
 /** Decompression-bomb guard: about a 48 MP photo; larger inputs are refused before decoding. */
@@ -11,16 +12,6 @@ export const MAX_INPUT_PIXELS = 50_000_000;
  * bigger photos are shrunk on load (JPEG DCT scaling), which bounds memory and decode time.
  */
 export const WORKING_MAX_SIDE = 2048;
-
-export type ImageFormat = 'jpeg' | 'png' | 'webp';
-
-/** Decides the format by content, never by name or declared type. */
-export function sniffImageFormat(bytes: Buffer): ImageFormat | undefined {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
-  if (bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') return 'webp';
-  return undefined;
-}
 
 export interface DecodedImage {
   /** Upright RGB pixels, at most WORKING_MAX_SIDE on the longest side. */

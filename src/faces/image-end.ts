@@ -1,4 +1,4 @@
-import type { ImageFormat } from './image-decoding.js';
+import type { ImageFormat } from './image-format.js';
 
 /**
  * Where an image's own data ends, by walking its structure: JPEG markers and entropy-coded

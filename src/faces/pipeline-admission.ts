@@ -1,11 +1,6 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { ApiError } from '../common/api-error.js';
 import { AppConfig } from '../config/app-config.js';
-
-/** Who wants to know how full the pipeline is (metrics); optional so the gate stands alone in tests. */
-export abstract class PipelineLoadObserver {
-  abstract observe(inflight: number, queued: number): void;
-}
 
 interface Waiter {
   admit(): void;
@@ -18,18 +13,21 @@ interface Waiter {
  * (ONNX Runtime, libvips), so its slot stays taken until the work really ends: the bound holds.
  */
 @Injectable()
-export class PipelineAdmission {
+export class PipelineAdmission implements OnModuleDestroy {
+  private readonly logger = new Logger('Shutdown');
   private inflight = 0;
   private readonly queue: Waiter[] = [];
   private idleListeners: (() => void)[] = [];
 
-  constructor(
-    private readonly config: AppConfig,
-    @Optional() private readonly observer?: PipelineLoadObserver,
-  ) {}
+  constructor(private readonly config: AppConfig) {}
 
   get load(): { inflight: number; queued: number } {
     return { inflight: this.inflight, queued: this.queue.length };
+  }
+
+  /** Whether run() would refuse at once: lets a caller refuse before reading an upload it cannot use. */
+  get isFull(): boolean {
+    return this.inflight >= this.config.maxInflightRecognitions && this.queue.length >= this.config.maxQueuedRecognitions;
   }
 
   /**
@@ -39,6 +37,19 @@ export class PipelineAdmission {
   whenIdle(): Promise<void> {
     if (this.inflight === 0 && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleListeners.push(resolve));
+  }
+
+  /**
+   * At shutdown the HTTP server has already drained (common/graceful-shutdown.ts), but work whose
+   * client hung up may still run. Nest destroys this module before the InferenceModule it imports,
+   * so waiting here keeps the model sessions alive until that work ends (up to SHUTDOWN_DRAIN_MS).
+   */
+  async onModuleDestroy(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), this.config.shutdownDrainMs)));
+    const timedOut = await Promise.race([this.whenIdle().then(() => false), gaveUp]);
+    clearTimeout(timer);
+    if (timedOut) this.logger.warn(`Pipeline work still running after ${this.config.shutdownDrainMs} ms: freeing the models anyway`);
   }
 
   async run<T>(work: () => Promise<T>): Promise<T> {
@@ -72,7 +83,6 @@ export class PipelineAdmission {
   private acquire(): { admitted: Promise<void>; cancel(): void } {
     if (this.inflight < this.config.maxInflightRecognitions) {
       this.inflight++;
-      this.report();
       return { admitted: Promise.resolve(), cancel: () => this.release() };
     }
     if (this.queue.length >= this.config.maxQueuedRecognitions) throw ApiError.overloaded();
@@ -87,7 +97,6 @@ export class PipelineAdmission {
       };
     });
     this.queue.push(waiter);
-    this.report();
     return {
       admitted: promise,
       // Timed out while queued: leave the queue; if admitted in the same tick, hand the slot back.
@@ -95,7 +104,7 @@ export class PipelineAdmission {
         const index = this.queue.indexOf(waiter);
         if (index >= 0) this.queue.splice(index, 1);
         else if (admitted) this.release();
-        this.report();
+        this.notifyIfIdle();
       },
     };
   }
@@ -105,11 +114,10 @@ export class PipelineAdmission {
     const next = this.queue.shift();
     if (next) next.admit();
     else this.inflight--;
-    this.report();
+    this.notifyIfIdle();
   }
 
-  private report(): void {
-    this.observer?.observe(this.inflight, this.queue.length);
+  private notifyIfIdle(): void {
     if (this.inflight === 0 && this.queue.length === 0 && this.idleListeners.length > 0) {
       const listeners = this.idleListeners;
       this.idleListeners = [];

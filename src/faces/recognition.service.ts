@@ -2,18 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-error.js';
 import { toIsoDate } from '../common/dates.js';
 import { roundTo } from '../common/geometry.js';
+import type { Timed } from '../common/server-timing.js';
 import { EnrollmentCacheService } from '../cache/enrollment-cache.service.js';
 import type { EnrollmentKeyMetadata } from '../cache/enrollment-key.js';
 import { FaceMatcher } from '../gallery/face-matcher.js';
 import type { UserRecord } from '../gallery/gallery-records.js';
 import type { DetectResponseDto } from './dto/face.dto.js';
-import type { RecogniseResponseDto, UserInfoDto } from './dto/recognise.dto.js';
+import type { RecogniseResponse, UserInfoDto } from './dto/recognise.dto.js';
 import type { VerifyResponseDto } from './dto/verify.dto.js';
-import type { DetectedFace, StageTimings } from './face-pipeline.js';
+import type { DetectedFace } from './face-pipeline.js';
 import { GatedFacePipeline } from './gated-face-pipeline.js';
 
-export type Timings = StageTimings & { search: number };
-type WithoutRequestId<T> = Omit<T, 'requestId'>;
+// Distributes over unions, so each recognise outcome keeps its own fields.
+type WithoutRequestId<T> = T extends unknown ? Omit<T, 'requestId'> : never;
 
 /**
  * The recognition flow: photo -> most prominent face -> embedding -> nearest enrolled person.
@@ -27,7 +28,7 @@ export class RecognitionService {
     private readonly enrollmentCache: EnrollmentCacheService,
   ) {}
 
-  async recognise(image: Buffer): Promise<{ body: WithoutRequestId<RecogniseResponseDto>; timings: Timings }> {
+  async recognise(image: Buffer): Promise<Timed<WithoutRequestId<RecogniseResponse>>> {
     const { facesDetected, face, embedding, timings } = await this.pipeline.embedLargestFace(image);
     const searchStarted = performance.now();
     const [{ match }] = await this.matcher.identify([embedding]);
@@ -63,26 +64,31 @@ export class RecognitionService {
   }
 
   /** 1:1: the best similarity between the photo's most prominent face and any face of the user. */
-  async verify(image: Buffer, userId: string): Promise<WithoutRequestId<VerifyResponseDto>> {
+  async verify(image: Buffer, userId: string): Promise<Timed<WithoutRequestId<VerifyResponseDto>>> {
     // Checked before the costly pipeline run.
     if (!(await this.matcher.personExists(userId))) throw ApiError.userNotFound();
-    const { embedding } = await this.pipeline.embedLargestFace(image);
+    const { embedding, timings } = await this.pipeline.embedLargestFace(image);
+    const searchStarted = performance.now();
     const { similarity, match, threshold } = await this.matcher.verify(userId, embedding);
-    return { status: 'success', match, similarity: roundTo(similarity, 4), threshold };
+    const search = performance.now() - searchStarted;
+    return { timings: { ...timings, search }, body: { status: 'success', match, similarity: roundTo(similarity, 4), threshold } };
   }
 
-  async detect(image: Buffer): Promise<WithoutRequestId<DetectResponseDto>> {
-    const { faces } = await this.pipeline.detect(image);
+  async detect(image: Buffer): Promise<Timed<WithoutRequestId<DetectResponseDto>>> {
+    const { faces, timings } = await this.pipeline.detect(image);
     const area = (face: DetectedFace) => face.box.width * face.box.height;
     return {
-      faces: [...faces]
-        .sort((a, b) => area(b) - area(a))
-        .map((face) => ({
-          box: face.box,
-          score: roundTo(face.score, 4),
-          landmarks: face.landmarks.map(([x, y]) => [roundTo(x, 1), roundTo(y, 1)] as [number, number]),
-          quality: roundTo(face.quality, 4),
-        })),
+      timings,
+      body: {
+        faces: [...faces]
+          .sort((a, b) => area(b) - area(a))
+          .map((face) => ({
+            box: face.box,
+            score: roundTo(face.score, 4),
+            landmarks: face.landmarks.map(([x, y]) => [roundTo(x, 1), roundTo(y, 1)] as [number, number]),
+            quality: roundTo(face.quality, 4),
+          })),
+      },
     };
   }
 }

@@ -80,7 +80,8 @@ export class FacesRepository {
   async nearestUsers(probes: readonly Float32Array[], k: number, db: DbClient = this.prisma): Promise<NearestUser[][]> {
     const byProbe: NearestUser[][] = probes.map(() => []);
     if (probes.length === 0) return byProbe;
-    const rows = await db.$queryRawUnsafe<NearestRow[]>(NEAREST_USERS_SQL, ...nearestUsersParameters(probes, k));
+    const parameters = nearestUsersParameters(probes, k);
+    const rows = await this.prisma.inVectorSearch(db, (client) => client.$queryRawUnsafe<NearestRow[]>(NEAREST_USERS_SQL, ...parameters));
     for (const row of rows) {
       byProbe[row.probe].push({
         faceId: row.face_id,
@@ -91,9 +92,10 @@ export class FacesRepository {
     return byProbe;
   }
 
-  /** The plan of exactly the statement nearestUsers runs, for proving that the HNSW index serves it. */
+  /** The plan of exactly the statement nearestUsers runs, with the same settings: proof that the HNSW index serves it. */
   async explainNearestUsers(probes: readonly Float32Array[], k: number, db: DbClient = this.prisma): Promise<string> {
-    const rows = await db.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${NEAREST_USERS_SQL}`, ...nearestUsersParameters(probes, k));
+    const parameters = nearestUsersParameters(probes, k);
+    const rows = await this.prisma.inVectorSearch(db, (client) => client.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${NEAREST_USERS_SQL}`, ...parameters));
     return rows.map((row) => row['QUERY PLAN']).join('\n');
   }
 

@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit, Optional } from '@nestjs/common';
+import { Metrics } from '../metrics/metrics.js';
 import { FaceMatcher } from './face-matcher.js';
 import { FacesRepository } from './faces.repository.js';
 
@@ -7,4 +8,13 @@ import { FacesRepository } from './faces.repository.js';
   providers: [FacesRepository, FaceMatcher],
   exports: [FacesRepository, FaceMatcher],
 })
-export class GalleryModule {}
+export class GalleryModule implements OnModuleInit {
+  constructor(
+    private readonly faces: FacesRepository,
+    @Optional() private readonly metrics?: Metrics,
+  ) {}
+
+  onModuleInit(): void {
+    this.metrics?.countOnScrape('face_matrix_gallery_faces', 'Enrolled face vectors (gallery size)', () => this.faces.count());
+  }
+}

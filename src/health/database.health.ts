@@ -11,6 +11,8 @@ export class DatabaseHealthIndicator {
 
   async isHealthy(key = 'database'): Promise<HealthIndicatorResult> {
     const indicator = this.health.check(key);
+    // Still connecting or migrating at start (or given up): say what it waits for.
+    if (!this.prisma.startup.ready) return indicator.down({ message: this.prisma.startup.describe() });
     try {
       await this.prisma.ping();
       return indicator.up();

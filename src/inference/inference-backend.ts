@@ -26,6 +26,12 @@ export abstract class InferenceBackend {
 
   /** Readiness of each model the pipeline needs; must not throw when the backend is down. */
   abstract status(): Promise<ModelStatus[]>;
+
+  /**
+   * Frees sessions and connections. Nest calls it at shutdown, after the admission gate (in the
+   * module that imports this one) has let running pipeline work finish.
+   */
+  onModuleDestroy?(): void | Promise<void>;
 }
 
 /** The backend cannot serve now (down, overloaded, deadline passed): the API answers 503. */

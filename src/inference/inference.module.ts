@@ -1,10 +1,10 @@
 import { Logger, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import { timeInference } from '../metrics/inference-timing.js';
 import { Metrics } from '../metrics/metrics.js';
 import { InferenceBackend } from './inference-backend.js';
 import { OnnxRuntimeBackend } from './onnx-runtime.backend.js';
 import { OnnxWorkerPoolBackend } from './onnx-worker-pool.backend.js';
+import { TimedInferenceBackend } from './timed-inference.backend.js';
 
 /** The one place that picks the backend (INFERENCE_BACKEND); everything else sees InferenceBackend. */
 async function createInferenceBackend(config: AppConfig): Promise<InferenceBackend> {
@@ -38,7 +38,7 @@ async function createInferenceBackend(config: AppConfig): Promise<InferenceBacke
       // Metrics is optional so that the module also stands alone (unit tests, benchmarks).
       useFactory: async (config: AppConfig, metrics?: Metrics) => {
         const backend = await createInferenceBackend(config);
-        return metrics ? timeInference(backend, metrics) : backend;
+        return metrics ? new TimedInferenceBackend(backend, metrics.inferenceDuration) : backend;
       },
       inject: [AppConfig, { token: Metrics, optional: true }],
     },

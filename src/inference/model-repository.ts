@@ -30,6 +30,8 @@ export const FACE_MODELS = {
   detector: 'face_detector',
   landmarks: 'face_landmarks',
   embedder: 'face_embedder',
+  /** MTCNN O-Net: 5 points for alignment (FacePipelineOptions.onetAlignment). */
+  landmarks5: 'face_landmarks5',
 } as const;
 
 type PbValue = string | number | PbMessage | PbValue[];

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { OnnxRuntimeBackend } from './onnx-runtime.backend.js';
-import type { TensorMap } from './inference-backend.js';
+import type { ModelStatus, TensorMap } from './inference-backend.js';
 
 /** What the pool hands each worker at start. */
 export interface OnnxWorkerOptions {
@@ -9,7 +9,10 @@ export interface OnnxWorkerOptions {
 }
 
 export type WorkerRequest = { id: number; model: string; inputs: TensorMap } | { close: true };
-export type WorkerReply = { type: 'ready' } | { type: 'failed'; message: string } | { id: number; outputs?: TensorMap; error?: string };
+export type WorkerReply =
+  | { type: 'ready'; sessions: ModelStatus[] }
+  | { type: 'failed'; message: string }
+  | { id: number; outputs?: TensorMap; error?: string };
 
 /**
  * One ONNX Runtime backend in a worker thread. onnxruntime-node runs session.run synchronously on
@@ -34,7 +37,7 @@ try {
       port.postMessage({ id, error: (error as Error).message } satisfies WorkerReply);
     }
   });
-  port.postMessage({ type: 'ready' } satisfies WorkerReply);
+  port.postMessage({ type: 'ready', sessions: await backend.status() } satisfies WorkerReply);
 } catch (error) {
   port.postMessage({ type: 'failed', message: (error as Error).message } satisfies WorkerReply);
 }

@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { modelRepository } from '../../test/support/face-fixtures.js';
+import { MODEL_SPECS } from '../../tools/models/model-specs.mjs';
 import { EMBEDDING_DIMENSION } from '../common/embedding.js';
 import { FACE_MODELS, modelPaths, readModelConfig, readModelManifest } from './model-repository.js';
 import { OnnxRuntimeBackend } from './onnx-runtime.backend.js';
@@ -13,7 +14,8 @@ describe('the built model repository', () => {
     const actual = createHash('sha256').update(readFileSync(modelPaths(modelRepository, model).onnx)).digest('hex');
     expect(manifest.model).toBe(model);
     expect(manifest.output.sha256).toBe(actual);
-    expect(manifest.source).toMatchObject({ package: 'faceplugin-face-recognition-js', version: '0.0.1' });
+    const pinned = MODEL_SPECS.find((spec) => spec.name === model)!.sourcePackage;
+    expect(manifest.source).toMatchObject({ package: pinned.name, version: pinned.version, integrity: pinned.integrity });
   });
 
   it('has an embedder whose output length is the stored vector dimension', () => {
@@ -42,6 +44,18 @@ describe('OnnxRuntimeBackend', () => {
     } finally {
       await backend.onModuleDestroy();
     }
+  });
+
+  it('reports a model without a session, and every model once the sessions are released, as not ready', async () => {
+    const backend = await OnnxRuntimeBackend.create({ modelRepository, ortIntraOpThreads: 1 }, [FACE_MODELS.detector]);
+    expect(await backend.status()).toEqual([
+      { model: FACE_MODELS.detector, ready: true },
+      { model: FACE_MODELS.landmarks, ready: false, reason: 'no session loaded for this model' },
+      { model: FACE_MODELS.embedder, ready: false, reason: 'no session loaded for this model' },
+      { model: FACE_MODELS.landmarks5, ready: false, reason: 'no session loaded for this model' },
+    ]);
+    await backend.onModuleDestroy();
+    expect((await backend.status())[0]).toEqual({ model: FACE_MODELS.detector, ready: false, reason: 'session released (shutting down)' });
   });
 
   describe('with a broken repository', () => {

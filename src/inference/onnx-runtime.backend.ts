@@ -19,6 +19,7 @@ interface LoadedModel {
 export class OnnxRuntimeBackend extends InferenceBackend implements OnModuleDestroy {
   readonly kind = 'onnx' as const;
   private readonly logger = new Logger(OnnxRuntimeBackend.name);
+  private released = false;
 
   private constructor(private readonly models: ReadonlyMap<string, LoadedModel>) {
     super();
@@ -77,11 +78,17 @@ export class OnnxRuntimeBackend extends InferenceBackend implements OnModuleDest
     return outputs;
   }
 
+  /** Each model the pipeline needs: ready while its session is loaded and not yet released. */
   async status(): Promise<ModelStatus[]> {
-    return [...this.models.keys()].map((model) => ({ model, ready: true }));
+    return Object.values(FACE_MODELS).map((model) => {
+      if (!this.models.has(model)) return { model, ready: false, reason: 'no session loaded for this model' };
+      if (this.released) return { model, ready: false, reason: 'session released (shutting down)' };
+      return { model, ready: true };
+    });
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.released = true;
     await Promise.all([...this.models.values()].map((model) => model.session.release()));
   }
 

@@ -16,6 +16,10 @@ describe('OnnxWorkerPoolBackend', () => {
     await pool.onModuleDestroy();
   });
 
+  it('reports each model ready, as every worker loaded its session', async () => {
+    expect(await pool.status()).toEqual(Object.values(FACE_MODELS).map((model) => ({ model, ready: true })));
+  });
+
   it('gives the same outputs as the in-process backend, also for concurrent calls, and leaves inputs readable', async () => {
     const data = Float32Array.from({ length: 3 * 112 * 112 }, (_, i) => ((i * 7919) % 255) / 255);
     const original = data.slice();
@@ -41,6 +45,8 @@ describe('OnnxWorkerPoolBackend', () => {
     await expect(short.infer(FACE_MODELS.embedder, { input: { data: new Float32Array(3 * 112 * 112), dims: [1, 3, 112, 112] } })).rejects.toBeInstanceOf(
       InferenceUnavailableError,
     );
-    expect((await short.status()).every((model) => !model.ready)).toBe(true);
+    expect(await short.status()).toEqual(
+      Object.values(FACE_MODELS).map((model) => ({ model, ready: false, reason: 'worker 1 of 1 stopped: sessions released (shutting down)' })),
+    );
   });
 });

@@ -7,10 +7,36 @@ import { InferenceBackend, InferenceUnavailableError, ModelStatus, TensorMap } f
 import { FACE_MODELS } from './model-repository.js';
 import type { OnnxWorkerOptions, WorkerReply, WorkerRequest } from './onnx-inference.worker.js';
 
-interface PoolWorker {
+/** What the pool knows of one worker's sessions: what it loaded, and whether it still runs. */
+export interface WorkerSessions {
+  /** The worker's own status() once its sessions were created. */
+  readonly sessions: readonly ModelStatus[];
+  alive: boolean;
+  /** Why the worker stopped, once it has. */
+  stoppedBecause?: string;
+}
+
+interface PoolWorker extends WorkerSessions {
   readonly thread: Worker;
   readonly pending: Map<number, { resolve(outputs: TensorMap): void; reject(error: Error): void }>;
-  alive: boolean;
+  closing: boolean;
+}
+
+/**
+ * A model is ready when every worker holds a live session for it: each request may go to any
+ * worker, and a stopped worker is never restarted, so a pool missing one serves at reduced
+ * capacity until the replica is replaced. The reason names each worker that lacks the session.
+ */
+export function poolModelStatus(model: string, workers: readonly WorkerSessions[]): ModelStatus {
+  if (workers.length === 0) return { model, ready: false, reason: 'no ONNX Runtime workers' };
+  const problems = workers.flatMap((worker, index) => {
+    const which = `worker ${index + 1} of ${workers.length}`;
+    if (!worker.alive) return [`${which} stopped: ${worker.stoppedBecause ?? 'unknown reason'}`];
+    const session = worker.sessions.find((entry) => entry.model === model);
+    if (!session) return [`${which} has no session for this model`];
+    return session.ready ? [] : [`${which}: ${session.reason ?? 'session not ready'}`];
+  });
+  return problems.length === 0 ? { model, ready: true } : { model, ready: false, reason: problems.join('; ') };
 }
 
 /**
@@ -46,8 +72,7 @@ export class OnnxWorkerPoolBackend extends InferenceBackend implements OnModuleD
   }
 
   async status(): Promise<ModelStatus[]> {
-    const ready = this.workers.some((worker) => worker.alive);
-    return Object.values(FACE_MODELS).map((model) => (ready ? { model, ready } : { model, ready, reason: 'ONNX Runtime workers stopped' }));
+    return Object.values(FACE_MODELS).map((model) => poolModelStatus(model, this.workers));
   }
 
   /** Each worker releases its sessions and ends; one that does not within 5 s is terminated. */
@@ -55,6 +80,7 @@ export class OnnxWorkerPoolBackend extends InferenceBackend implements OnModuleD
     await Promise.all(
       this.workers.map(async (worker) => {
         if (!worker.alive) return;
+        worker.closing = true;
         const exited = new Promise((resolve) => worker.thread.once('exit', resolve));
         worker.thread.postMessage({ close: true } satisfies WorkerRequest);
         const timer = setTimeout(() => void worker.thread.terminate(), 5_000);
@@ -75,16 +101,20 @@ function spawnWorker(options: OnnxWorkerOptions): Worker {
 }
 
 async function startWorker(options: OnnxWorkerOptions): Promise<PoolWorker> {
-  const worker: PoolWorker = { thread: spawnWorker(options), pending: new Map(), alive: true };
+  const thread = spawnWorker(options);
+  const sessions = await new Promise<ModelStatus[]>((resolve, reject) => {
+    thread.once('error', reject);
+    thread.once('message', (reply: WorkerReply) =>
+      'type' in reply && reply.type === 'ready' ? resolve(reply.sessions) : reject(new Error((reply as { message: string }).message)),
+    );
+  });
+  const worker: PoolWorker = { thread, sessions, pending: new Map(), alive: true, closing: false };
   const stopped = (reason: string) => {
+    if (worker.alive) worker.stoppedBecause = worker.closing ? 'sessions released (shutting down)' : reason;
     worker.alive = false;
     for (const { reject } of worker.pending.values()) reject(new InferenceUnavailableError(reason));
     worker.pending.clear();
   };
-  await new Promise<void>((resolve, reject) => {
-    worker.thread.once('error', reject);
-    worker.thread.once('message', (reply: WorkerReply) => ('type' in reply && reply.type === 'ready' ? resolve() : reject(new Error((reply as { message: string }).message))));
-  });
   worker.thread.on('message', (reply: WorkerReply) => {
     if (!('id' in reply)) return;
     const waiter = worker.pending.get(reply.id);

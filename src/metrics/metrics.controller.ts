@@ -1,8 +1,11 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Public } from '../security/public-route.js';
+import { ApiErrorResponse } from '../common/error-envelope.dto.js';
 import { Metrics } from './metrics.js';
 
 @ApiTags('operations')
+@Public()
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: Metrics) {}
@@ -12,6 +15,7 @@ export class MetricsController {
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiProduces('text/plain')
   @ApiOperation({
+    operationId: 'metrics',
     summary: 'Prometheus metrics (text format); open like /health, never rate limited',
     description:
       'face_matrix_http_requests_total and face_matrix_http_request_duration_seconds by method, route template and status; ' +
@@ -19,6 +23,7 @@ export class MetricsController {
       'face_matrix_pipeline_inflight/queued; process metrics with the face_matrix_ prefix.',
   })
   @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
+  @ApiErrorResponse(500)
   async scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }

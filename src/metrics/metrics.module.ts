@@ -1,17 +1,15 @@
 import { Global, Module } from '@nestjs/common';
-import { CacheModule } from '../cache/cache.module.js';
-import { PipelineLoadObserver } from '../faces/pipeline-admission.js';
-import { GalleryModule } from '../gallery/gallery.module.js';
-import { GalleryGauges } from './gallery-gauges.js';
 import { Metrics } from './metrics.js';
 import { MetricsController } from './metrics.controller.js';
 
-/** Global, so the inference backend and the pipeline gate can report without importing it. */
+/**
+ * Global, so any module can report without importing it. It imports no domain module: the domains
+ * register their own gauges (gallery size in users, enrollment cache in cache, pipeline load in faces).
+ */
 @Global()
 @Module({
-  imports: [GalleryModule, CacheModule],
   controllers: [MetricsController],
-  providers: [{ provide: Metrics, useFactory: () => new Metrics() }, { provide: PipelineLoadObserver, useExisting: Metrics }, GalleryGauges],
-  exports: [Metrics, PipelineLoadObserver],
+  providers: [{ provide: Metrics, useFactory: () => new Metrics() }],
+  exports: [Metrics],
 })
 export class MetricsModule {}

@@ -1,11 +1,14 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { PipelineLoadObserver } from '../faces/pipeline-admission.js';
+
+/** Scrapes come every 15-60 s from each Prometheus; a few seconds of staleness keeps COUNTs rare. */
+const COUNT_CACHE_MS = 5000;
 
 /**
  * The app's Prometheus metrics, in a registry of its own (not prom-client's global one), so two
  * apps in one process (tests) never clash. Labels hold route templates, never raw paths or ids.
+ * It imports no domain: each domain module registers the gauges of what it owns (gaugeOnScrape).
  */
-export class Metrics extends PipelineLoadObserver {
+export class Metrics {
   readonly registry = new Registry();
 
   readonly httpRequests = new Counter({
@@ -31,25 +34,48 @@ export class Metrics extends PipelineLoadObserver {
     registers: [this.registry],
   });
 
-  private readonly pipelineInflight = new Gauge({
-    name: 'face_matrix_pipeline_inflight',
-    help: 'Requests running in the face pipeline now (bounded by MAX_INFLIGHT_RECOGNITIONS)',
-    registers: [this.registry],
-  });
-
-  private readonly pipelineQueued = new Gauge({
-    name: 'face_matrix_pipeline_queued',
-    help: 'Requests waiting for a pipeline slot now (bounded by MAX_QUEUED_RECOGNITIONS)',
-    registers: [this.registry],
-  });
-
   constructor() {
-    super();
     collectDefaultMetrics({ register: this.registry, prefix: 'face_matrix_' });
   }
 
-  observe(inflight: number, queued: number): void {
-    this.pipelineInflight.set(inflight);
-    this.pipelineQueued.set(queued);
+  /** A gauge whose value is read when Prometheus scrapes, so nobody has to push updates. */
+  gaugeOnScrape(name: string, help: string, read: () => number | Promise<number>): void {
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      async collect() {
+        this.set(await read());
+      },
+    });
+  }
+
+  /** gaugeOnScrape for a database COUNT: cached for a few seconds, and a failed read keeps the last value. */
+  countOnScrape(name: string, help: string, count: () => Promise<number>): void {
+    const cached = new CachedCount(count);
+    this.gaugeOnScrape(name, help, () => cached.current());
+  }
+}
+
+/** A count read on scrape, cached; a failed read keeps the last value so a scrape never fails. */
+class CachedCount {
+  private value = 0;
+  private readAt = 0;
+  private pending?: Promise<void>;
+
+  constructor(private readonly read: () => Promise<number>) {}
+
+  async current(): Promise<number> {
+    if (Date.now() - this.readAt >= COUNT_CACHE_MS) {
+      this.pending ??= this.read()
+        .then((value) => {
+          this.value = value;
+          this.readAt = Date.now();
+        })
+        .catch(() => undefined)
+        .finally(() => (this.pending = undefined));
+      await this.pending;
+    }
+    return this.value;
   }
 }

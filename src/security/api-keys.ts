@@ -3,11 +3,6 @@ import type { Request } from 'express';
 
 export const API_KEY_HEADER = 'x-api-key';
 
-/** Routes behind keys and rate limits; health, metrics and docs stay open (API.md). */
-export function isProtectedPath(request: Request): boolean {
-  return request.path === '/api/v1' || request.path.startsWith('/api/v1/');
-}
-
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
 /**
@@ -35,6 +30,7 @@ export class ApiKeys {
     return match;
   }
 
+  /** Only the header: a key in the query string would end up in access logs and browser history. */
   static offeredBy(request: Request): string | undefined {
     const header = request.headers[API_KEY_HEADER];
     return typeof header === 'string' ? header : undefined;

@@ -23,6 +23,9 @@ export function applyHttpHardening(app: INestApplication, config: AppConfig): vo
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         frameAncestors: ["'none'"],
+        // As for the console: over plain HTTP on any host but localhost it would send Swagger UI's
+        // own script and stylesheet to an https:// URL that does not exist, leaving a blank page.
+        upgradeInsecureRequests: null,
       },
     },
   });

@@ -8,7 +8,10 @@ import { RateLimitGuard } from './rate-limit.guard.js';
 
 const MINUTE_MS = 60_000;
 
-/** Global guards for /api/v1, in this order: rate limit (per key or IP), then API key. */
+/**
+ * Global guards on every Nest handler not marked @Public(), in this order: rate limit (per key or
+ * IP), then API key. Swagger and the console are plain Express routes, outside Nest's guards.
+ */
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({

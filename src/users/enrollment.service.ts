@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-error.js';
 import { roundTo } from '../common/geometry.js';
 import { EnrollmentCacheService } from '../cache/enrollment-cache.service.js';
+import { lockEnrollments } from '../database/enrollment-lock.js';
 import { PrismaService } from '../database/prisma.service.js';
 import type { DbClient } from '../database/db-client.js';
 import { GatedFacePipeline } from '../faces/gated-face-pipeline.js';
@@ -23,7 +24,8 @@ export interface NewPerson {
 /**
  * Enrollment: a person and their first face in one transaction, or another face for a person.
  * An enrollment key is taken inside that transaction, so a refused enrollment (duplicate face,
- * email taken) rolls back and leaves the key usable until it expires.
+ * email taken) rolls back and leaves the key usable until it expires. Enrollments take turns
+ * (lockEnrollments), so that two of one face cannot both pass the duplicate check.
  */
 @Injectable()
 export class EnrollmentService {
@@ -40,6 +42,7 @@ export class EnrollmentService {
     const fromPhoto = source.image ? await this.faceFromPhoto(source.image) : undefined;
     try {
       return await this.prisma.$transaction(async (tx) => {
+        await lockEnrollments(tx);
         const face = fromPhoto ?? (await this.faceFromKey(source.reqId!, tx));
         await this.refuseEnrolledFace(face, tx);
         if (person.email && (await this.users.emailTaken(person.email, tx))) throw ApiError.emailTaken();
@@ -59,6 +62,7 @@ export class EnrollmentService {
     if (!(await this.users.exists(userId))) throw ApiError.userNotFound();
     const fromPhoto = source.image ? await this.faceFromPhoto(source.image) : undefined;
     return this.prisma.$transaction(async (tx) => {
+      await lockEnrollments(tx);
       const face = fromPhoto ?? (await this.faceFromKey(source.reqId!, tx));
       await this.refuseEnrolledFace(face, tx, userId);
       if (!(await this.users.exists(userId, tx))) throw ApiError.userNotFound();

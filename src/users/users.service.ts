@@ -15,7 +15,7 @@ export class UsersService {
     return UserDto.from(user);
   }
 
-  async list(limit: number, cursor?: string): Promise<UserPageDto> {
+  async list(limit: number, cursor?: string): Promise<Omit<UserPageDto, 'requestId'>> {
     const after = cursor === undefined ? undefined : decodeUserCursor(cursor);
     // One extra row tells whether another page exists without a count query.
     const rows = await this.users.listPage(limit + 1, after);

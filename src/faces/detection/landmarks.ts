@@ -18,28 +18,6 @@ export function landmarkCropFor(box: Box, imageWidth: number, imageHeight: numbe
   return { x, y, width: side, height: side };
 }
 
-/**
- * Where the 68 points sit, on average, in the crop the model is fed (landmarkCropFor): centroid at
- * (0.498, 0.597) of the side, RMS distance from the centroid 0.276 of the side. Measured on the 119
- * confident faces of ../shared/data/photos and the npm sample photos (not LFW).
- */
-const TYPICAL_CENTROID = [0.4982, 0.5973] as const;
-const TYPICAL_SPREAD = 0.2759;
-
-/**
- * A second-pass crop that frames the face the way the model usually saw it: sized and placed from a
- * first pass's landmarks instead of the detector's box, which is looser or tighter from face to face.
- */
-export function refinedLandmarkCrop(points: Point[], imageWidth: number, imageHeight: number): Box {
-  const cx = points.reduce((sum, [x]) => sum + x, 0) / points.length;
-  const cy = points.reduce((sum, [, y]) => sum + y, 0) / points.length;
-  const spread = Math.sqrt(points.reduce((sum, [x, y]) => sum + (x - cx) ** 2 + (y - cy) ** 2, 0) / points.length);
-  const side = Math.min(spread / TYPICAL_SPREAD, imageWidth, imageHeight);
-  const x = Math.min(Math.max(cx + 0.5 - TYPICAL_CENTROID[0] * side, 0), imageWidth - side);
-  const y = Math.min(Math.max(cy + 0.5 - TYPICAL_CENTROID[1] * side, 0), imageHeight - side);
-  return { x, y, width: side, height: side };
-}
-
 /** Grey crop (0..255 luma) to the model's input scaling. */
 export function landmarkInput(grey: Float32Array): Float32Array {
   return grey.map((value) => value / 256);

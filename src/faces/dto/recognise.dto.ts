@@ -1,40 +1,69 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, type ApiPropertyOptions, ApiSchema, getSchemaPath, type ReferenceObject, type SchemaObject } from '@nestjs/swagger';
+import { REQUEST_ID_PROPERTY } from '../../common/error-envelope.dto.js';
 import { BoxDto, MatchedFaceDto } from './face.dto.js';
 
+@ApiSchema({ name: 'ImageUpload' })
 export class ImageUploadDto {
   @ApiProperty({ type: 'string', format: 'binary', description: 'JPEG, PNG or WebP (by content), at most MAX_UPLOAD_BYTES' })
   image: unknown;
 }
 
+@ApiSchema({ name: 'UserInfo' })
 export class UserInfoDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'John Doe' }) name: string;
   @ApiProperty({ format: 'date', example: '1990-01-01' }) birthdate: string;
-  @ApiProperty({ type: String, nullable: true, example: null }) email: string | null;
+  @ApiProperty({ type: 'string', format: 'email', nullable: true, example: null }) email: string | null;
 }
 
+@ApiSchema({ name: 'EnrollmentMetadata', description: 'What the key remembers about its face (never the face vector)' })
 export class EnrollmentMetadataDto {
-  @ApiProperty({ example: 0.99 }) detection_score: number;
+  @ApiProperty({ description: 'Detector confidence in [0, 1]', example: 0.99 }) detection_score: number;
   @ApiProperty({ type: BoxDto }) box: BoxDto;
-  @ApiProperty({ example: 110 }) face_size_px: number;
-  @ApiProperty({ example: 0.87 }) quality: number;
+  @ApiProperty({ type: 'integer', description: "The face box's longer side in pixels", example: 110 }) face_size_px: number;
+  @ApiProperty({ description: 'Usability for recognition in [0, 1]', example: 0.87 }) quality: number;
 }
 
+@ApiSchema({ name: 'EnrollmentKey' })
 export class EnrollmentKeyDto {
-  @ApiProperty({ description: 'Single-use key for add_user; 128 random bits' }) req_id: string;
+  @ApiProperty({ description: 'Single-use key for add_user and users/{id}/faces; 128 random bits', example: 'Yh3q0Jm1cR8tq2nV7sWk9A' }) req_id: string;
   @ApiProperty({ format: 'date-time', description: 'After this instant the key is refused (ENROLLMENT_TTL_SECONDS)' }) expiresAt: string;
   @ApiProperty({ type: EnrollmentMetadataDto }) metadata: EnrollmentMetadataDto;
 }
 
-/** One schema for both outcomes, as API.md has it: `status` tells which fields are set. */
-export class RecogniseResponseDto {
-  @ApiProperty({ enum: ['success', 'failure'] }) status: 'success' | 'failure';
-  @ApiProperty({ enum: ['Match found', 'no_match'] }) message: string;
-  @ApiProperty({ type: UserInfoDto, nullable: true }) user_info: UserInfoDto | null;
-  @ApiPropertyOptional({ description: 'Cosine similarity of the best match (match only)', example: 0.81 }) similarity?: number;
-  @ApiProperty({ description: 'Faces found in the image; the largest was used', example: 1 }) faces_detected: number;
-  @ApiPropertyOptional({ type: MatchedFaceDto, description: 'The face used (match only)' }) face?: MatchedFaceDto;
-  @ApiPropertyOptional({ description: 'Enrollment key (no match only)' }) req_id?: string;
-  @ApiPropertyOptional({ type: EnrollmentKeyDto }) enrollmentKey?: EnrollmentKeyDto;
-  @ApiProperty() requestId: string;
+/** recognise_user's answer when the face belongs to an enrolled user. */
+@ApiSchema({ name: 'RecogniseMatch' })
+export class RecogniseMatchDto {
+  @ApiProperty({ enum: ['success'], description: 'Discriminator: "success" is a match' }) status: 'success';
+  @ApiProperty({ enum: ['Match found'] }) message: 'Match found';
+  @ApiProperty({ type: UserInfoDto }) user_info: UserInfoDto;
+  @ApiProperty({ description: 'Cosine similarity with the nearest enrolled face, at least MATCH_THRESHOLD', example: 0.81 }) similarity: number;
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'Faces found in the image; the most prominent was used', example: 1 }) faces_detected: number;
+  @ApiProperty({ type: MatchedFaceDto, description: 'The face used' }) face: MatchedFaceDto;
+  @ApiProperty(REQUEST_ID_PROPERTY) requestId: string;
 }
+
+/** recognise_user's answer when nobody enrolled matches: a key to enroll this face. */
+@ApiSchema({ name: 'RecogniseNoMatch' })
+export class RecogniseNoMatchDto {
+  @ApiProperty({ enum: ['failure'], description: 'Discriminator: "failure" is no match' }) status: 'failure';
+  @ApiProperty({ enum: ['no_match'] }) message: 'no_match';
+  // OpenAPI 3.0 has no null type: a nullable type limited to null is how it says "always null".
+  @ApiProperty({ type: 'object', nullable: true, enum: [null], description: 'Always null: nobody matched' } as ApiPropertyOptions) user_info: null;
+  @ApiProperty({ description: 'Enrollment key for add_user (same as enrollmentKey.req_id)', example: 'Yh3q0Jm1cR8tq2nV7sWk9A' }) req_id: string;
+  @ApiProperty({ type: EnrollmentKeyDto }) enrollmentKey: EnrollmentKeyDto;
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'Faces found in the image; the most prominent was used', example: 1 }) faces_detected: number;
+  @ApiProperty(REQUEST_ID_PROPERTY) requestId: string;
+}
+
+export type RecogniseResponse = RecogniseMatchDto | RecogniseNoMatchDto;
+
+/** One of the two outcomes, told apart by `status`, so typed clients can narrow on it. */
+export const RECOGNISE_RESPONSE_SCHEMA: SchemaObject & Partial<ReferenceObject> = {
+  type: 'object',
+  oneOf: [{ $ref: getSchemaPath(RecogniseMatchDto) }, { $ref: getSchemaPath(RecogniseNoMatchDto) }],
+  discriminator: {
+    propertyName: 'status',
+    mapping: { success: getSchemaPath(RecogniseMatchDto), failure: getSchemaPath(RecogniseNoMatchDto) },
+  },
+};

@@ -9,8 +9,6 @@ import * as protoLoader from '@grpc/proto-loader';
  * Field names stay snake_case (keepCase) to read like the published protocol.
  */
 
-export const KSERVE_SERVICE_NAME = 'inference.GRPCInferenceService';
-
 export interface ModelReadyRequest { name: string; version?: string }
 export interface ReadyResponse { ready: boolean }
 export interface LiveResponse { live: boolean }

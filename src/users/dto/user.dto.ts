@@ -1,7 +1,9 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { toIsoDate } from '../../common/dates.js';
+import { REQUEST_ID_PROPERTY } from '../../common/error-envelope.dto.js';
 import type { UserWithFaceCount } from '../../gallery/gallery-records.js';
 
+@ApiSchema({ name: 'User' })
 export class UserDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
@@ -12,13 +14,13 @@ export class UserDto {
   @ApiProperty({ format: 'date', example: '1990-01-01' })
   birthdate: string;
 
-  @ApiProperty({ type: String, nullable: true, format: 'email', example: null })
+  @ApiProperty({ type: 'string', nullable: true, format: 'email', example: null })
   email: string | null;
 
   @ApiProperty({ format: 'date-time' })
   created_at: string;
 
-  @ApiProperty({ description: 'Number of face vectors enrolled for this user', example: 1 })
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Number of face vectors enrolled for this user', example: 1 })
   faces: number;
 
   static from(user: UserWithFaceCount): UserDto {
@@ -33,10 +35,21 @@ export class UserDto {
   }
 }
 
+/** GET users/{id}: one user, plus the request id every top-level body carries. */
+@ApiSchema({ name: 'UserResponse' })
+export class UserResponseDto extends UserDto {
+  @ApiProperty(REQUEST_ID_PROPERTY)
+  requestId: string;
+}
+
+@ApiSchema({ name: 'UserPage' })
 export class UserPageDto {
-  @ApiProperty({ type: [UserDto] })
+  @ApiProperty({ type: [UserDto], description: 'Oldest first' })
   items: UserDto[];
 
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page' })
+  @ApiProperty({ type: 'string', nullable: true, description: 'Pass as `cursor` for the next page; null on the last page' })
   next_cursor: string | null;
+
+  @ApiProperty(REQUEST_ID_PROPERTY)
+  requestId: string;
 }

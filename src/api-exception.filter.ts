@@ -1,9 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { isDatabaseUnavailable } from '../database/database-errors.js';
-import { InferenceUnavailableError } from '../inference/inference-backend.js';
-import { ApiError, ErrorCode, ErrorCodeValue, ErrorDetail } from './api-error.js';
-import { redactBiometrics } from './log-redaction.js';
+import { isDatabaseUnavailable } from './database/database-errors.js';
+import { InferenceUnavailableError } from './inference/inference-backend.js';
+import { ApiError, ErrorCode, ErrorCodeValue, ErrorDetail } from './common/api-error.js';
+import { redactBiometrics } from './common/log-redaction.js';
 
 interface Envelope {
   status: 'error';
@@ -25,7 +25,11 @@ const CODE_BY_STATUS: Partial<Record<number, ErrorCodeValue>> = {
   503: ErrorCode.NOT_READY,
 };
 
-/** The one place that maps errors to HTTP statuses and the envelope of API.md. */
+/**
+ * The one place that maps errors to HTTP statuses and the envelope of API.md. It sits beside
+ * app.setup.ts rather than in common/ because it knows every layer's failures (database down,
+ * inference down), while common/ stays below the layers that use it.
+ */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
@@ -81,7 +85,7 @@ function fromBodyParserError(exception: unknown): ApiError | undefined {
   if (type === 'entity.parse.failed') return new ApiError(400, ErrorCode.MALFORMED_REQUEST, 'Malformed JSON body');
   if (type === 'entity.too.large') return new ApiError(413, ErrorCode.UPLOAD_TOO_LARGE, 'Request body too large');
   if (typeof type === 'string' && (exception as { status?: number }).status === 415) {
-    return new ApiError(415, ErrorCode.UNSUPPORTED_IMAGE, 'Unsupported request encoding');
+    return new ApiError(415, ErrorCode.UNSUPPORTED_BODY_TYPE, 'Unsupported request encoding');
   }
   if (typeof type === 'string') return new ApiError(400, ErrorCode.MALFORMED_REQUEST, 'Malformed request body');
   return undefined;

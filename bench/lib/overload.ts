@@ -1,0 +1,77 @@
+import http from 'node:http';
+import sharp from 'sharp';
+import { percentile } from './stats.js';
+
+const BOUNDARY = 'face-matrix-overload';
+
+/** A multipart body with one `image` part, built once so the clients spend nothing per request. */
+export function imageMultipart(image: Buffer): Buffer {
+  const head = `--${BOUNDARY}\r\ncontent-disposition: form-data; name="image"; filename="p.jpg"\r\ncontent-type: image/jpeg\r\n\r\n`;
+  return Buffer.concat([Buffer.from(head), image, Buffer.from(`\r\n--${BOUNDARY}--\r\n`)]);
+}
+
+/** 0.4 to 2 MB photos (2000 and 3000 px wide), the sizes of the report that found slow 503s. */
+export async function largePhotos(samples: Buffer[]): Promise<Buffer[]> {
+  return Promise.all(
+    samples.flatMap((photo) => [
+      sharp(photo).resize({ width: 2000 }).jpeg({ quality: 95 }).toBuffer(),
+      sharp(photo).resize({ width: 3000 }).jpeg({ quality: 97 }).toBuffer(),
+    ]),
+  );
+}
+
+export interface OverloadReport {
+  /** /health/live latencies, ms. */
+  probes: number[];
+  /** Latencies of uploads refused with 503, ms. */
+  refused: number[];
+  statuses: number[];
+  summary: string;
+}
+
+/**
+ * `clients` loops POST photos to recognise_user back to back for `durationMs` while one prober
+ * times GET /health/live every 20 ms (from `warmupMs` on, once the queue has filled).
+ */
+export async function overload(baseUrl: string, photos: Buffer[], clients: number, durationMs: number, warmupMs = 2_000): Promise<OverloadReport> {
+  const { hostname, port } = new URL(baseUrl);
+  const bodies = photos.map(imageMultipart);
+  const clientAgent = new http.Agent({ keepAlive: true, maxSockets: clients });
+  const probeAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const send = (agent: http.Agent, method: string, path: string, body?: Buffer) =>
+    new Promise<{ status: number; ms: number }>((resolve, reject) => {
+      const started = performance.now();
+      const headers = body ? { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': body.length } : {};
+      const request = http.request({ host: hostname, port, method, path, agent, headers }, (response) => {
+        response.resume();
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, ms: performance.now() - started }));
+      });
+      request.on('error', reject);
+      request.end(body);
+    });
+  const until = Date.now() + durationMs;
+  const answers: { status: number; ms: number }[] = [];
+  const probes: number[] = [];
+  const loops = Array.from({ length: clients }, async (_, client) => {
+    for (let i = client; Date.now() < until; i++) answers.push(await send(clientAgent, 'POST', '/api/v1/recognise_user', bodies[i % bodies.length]));
+  });
+  const prober = (async () => {
+    await new Promise((resolve) => setTimeout(resolve, warmupMs));
+    while (Date.now() < until) {
+      const probe = await send(probeAgent, 'GET', '/health/live');
+      if (probe.status !== 200) throw new Error(`/health/live answered ${probe.status}`);
+      probes.push(probe.ms);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  await Promise.all([...loops, prober]);
+  clientAgent.destroy();
+  probeAgent.destroy();
+  const refused = answers.filter((answer) => answer.status === 503).map((answer) => answer.ms);
+  const served = answers.filter((answer) => answer.status === 200).length;
+  const f = (value: number) => `${value.toFixed(1)} ms`;
+  const summary =
+    `/health/live under ${clients} overloading clients: ${probes.length} probes, p50 ${f(percentile(probes, 50))}, p99 ${f(percentile(probes, 99))}, max ${f(Math.max(...probes))}; ` +
+    `${answers.length} uploads: ${served} served, ${refused.length} refused (503) with p50 ${f(percentile(refused, 50))}, p99 ${f(percentile(refused, 99))}`;
+  return { probes, refused, statuses: answers.map((answer) => answer.status), summary };
+}

@@ -1,0 +1,7 @@
+/** PostgreSQL advisory lock keys, in one place so that no two uses collide. Arbitrary constants. */
+export const AdvisoryLock = {
+  /** Replicas starting together against one database take turns at migrating it. */
+  MIGRATIONS: 7_234_001,
+  /** Enrollments take turns at "is this face enrolled yet? no: insert it". */
+  ENROLLMENT: 7_234_002,
+} as const;
