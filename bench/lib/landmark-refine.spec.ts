@@ -1,4 +1,4 @@
-import type { Point } from '../../src/faces/detection/landmarks.js';
+import type { Point } from '../../src/common/geometry.js';
 import { refinedLandmarkCrop } from './landmark-refine.js';
 
 describe('refinedLandmarkCrop', () => {

@@ -1,6 +1,6 @@
 import { FacePipeline } from '../../src/faces/face-pipeline.js';
-import { fivePointsFrom68, landmarkCropFor, Point } from '../../src/faces/detection/landmarks.js';
-import type { Box } from '../../src/faces/detection/ultraface.js';
+import type { Box, Point } from '../../src/common/geometry.js';
+import { fivePointsFrom68, landmarkCropFor } from '../../src/faces/detection/landmarks.js';
 import type { RgbImage } from '../../src/faces/rgb-image.js';
 
 // `npm run bench:accuracy -- --landmark-refine`: an experiment that did not ship (docs/models.md,

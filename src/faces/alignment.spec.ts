@@ -1,5 +1,5 @@
 import { alignFace, applySimilarity, ARCFACE_TEMPLATE, estimateSimilarity, invertSimilarity } from './alignment.js';
-import { Point } from './detection/landmarks.js';
+import type { Point } from '../common/geometry.js';
 import { RgbImage } from './rgb-image.js';
 
 describe('estimateSimilarity', () => {

@@ -1,5 +1,5 @@
 import { Affine, RgbImage, samplesForScale, warpAffine } from './rgb-image.js';
-import { Point } from './detection/landmarks.js';
+import type { Point } from '../common/geometry.js';
 
 /** The standard ArcFace 5-point template for 112x112 crops (insightface), which MobileFaceNet was trained on. */
 export const ARCFACE_TEMPLATE: readonly Point[] = [

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { ApiError } from '../common/api-error.js';
 import { EMBEDDING_DIMENSION } from '../common/embedding.js';
+import { Box, Point, roundTo } from '../common/geometry.js';
 import { InferenceBackend } from '../inference/inference-backend.js';
 import { FACE_MODELS } from '../inference/model-repository.js';
 import { alignFace, ALIGNED_FACE_SIZE } from './alignment.js';
@@ -12,11 +13,9 @@ import {
   landmarkCropFor,
   landmarkInput,
   mirrorGrey,
-  Point,
 } from './detection/landmarks.js';
 import { decodeOnetLandmarks, ONET_INPUT_SIZE, onetInput, OnetOutput, refinedOnetCrop, squareBox } from './detection/onet.js';
 import {
-  Box,
   Candidate,
   decodeDetections,
   DETECTOR_INPUT,
@@ -32,10 +31,10 @@ import { cropResize, mirror, RgbImage, toGrey, toPlanarTensor } from './rgb-imag
 
 export interface DetectedFace {
   /** Integer pixels of the upright (EXIF-rotated) original image. */
-  readonly box: { x: number; y: number; width: number; height: number };
+  readonly box: Box;
   readonly score: number;
   /** Left eye, right eye, nose tip, left and right mouth corner, in original-image pixels. */
-  readonly landmarks: [number, number][];
+  readonly landmarks: Point[];
   readonly quality: number;
   readonly faceSizePx: number;
 }
@@ -237,10 +236,10 @@ export class FacePipeline {
       height: clampInt((candidate.box.y + candidate.box.height) * scale, y + 1, originalHeight) - y,
     };
     const faceSizePx = Math.round(Math.max(candidate.box.width, candidate.box.height) * scale);
-    const original = landmarks.map(([px, py]) => [round2((px + 0.5) * scale - 0.5), round2((py + 0.5) * scale - 0.5)] as [number, number]);
+    const original = landmarks.map(([px, py]) => [roundTo((px + 0.5) * scale - 0.5, 2), roundTo((py + 0.5) * scale - 0.5, 2)] as Point);
     const sharpness = laplacianVariance(toGrey(aligned), aligned.width, aligned.height);
     const quality = faceQuality({ detectionScore: candidate.score, faceSizePx, sharpness, landmarks });
-    return { box, score: round2(candidate.score, 4), landmarks: original, quality, faceSizePx };
+    return { box, score: roundTo(candidate.score, 4), landmarks: original, quality, faceSizePx };
   }
 }
 
@@ -276,4 +275,3 @@ function l2Normalise(vector: Float32Array): Float32Array {
 }
 
 const clampInt = (value: number, min: number, max: number) => Math.min(max, Math.max(min, Math.round(value)));
-const round2 = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;

@@ -1,4 +1,4 @@
-import { Point } from './detection/landmarks.js';
+import type { Point } from '../common/geometry.js';
 
 export interface FaceQualityInputs {
   readonly detectionScore: number;

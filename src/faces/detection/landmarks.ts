@@ -1,6 +1,4 @@
-import { Box } from './ultraface.js';
-
-export type Point = [number, number];
+import type { Box, Point } from '../../common/geometry.js';
 
 /** face_landmarks takes a 64x64 grey crop scaled to [0, 1). */
 export const LANDMARK_INPUT_SIZE = 64;

@@ -1,6 +1,5 @@
 import { RgbImage } from '../rgb-image.js';
-import { Point } from './landmarks.js';
-import { Box } from './ultraface.js';
+import type { Box, Point } from '../../common/geometry.js';
 
 /**
  * Pre- and post-processing for MTCNN's O-Net (face_landmarks5), the last stage of MTCNN, run here

@@ -4,7 +4,8 @@ import { createOnnxBackend, npmSamplePhoto } from '../../../test/support/face-fi
 import { FACE_MODELS } from '../../inference/model-repository.js';
 import { OnnxRuntimeBackend } from '../../inference/onnx-runtime.backend.js';
 import { toPlanarTensor } from '../rgb-image.js';
-import { fivePointsFrom68, landmarkCropFor, Point } from './landmarks.js';
+import type { Point } from '../../common/geometry.js';
+import { fivePointsFrom68, landmarkCropFor } from './landmarks.js';
 import { Candidate, decodeDetections, DETECTOR_INPUT, detectionFrames, intersectionOverUnion, nonMaximumSuppression } from './ultraface.js';
 
 describe('non-maximum suppression', () => {

@@ -1,3 +1,5 @@
+import type { Box } from '../../common/geometry.js';
+
 /**
  * Post-processing for UltraFace RFB-320 (face_detector). The graph already applies softmax and
  * decodes its 4,420 priors, so it outputs per-prior [background, face] scores and corner-form boxes
@@ -8,13 +10,6 @@ export const DETECTOR_INPUT = { width: 320, height: 240 } as const;
 /** UltraFace's published defaults: score 0.7, hard NMS at IoU 0.3. */
 export const DETECTOR_SCORE_THRESHOLD = 0.7;
 export const DETECTOR_NMS_IOU = 0.3;
-
-export interface Box {
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-}
 
 /** A region the detector looks at, and which of its detections to trust. */
 export interface DetectionFrame extends Box {

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { REQUEST_ID_PROPERTY } from '../../common/error-envelope.dto.js';
+import type { Box } from '../../common/geometry.js';
 
 @ApiSchema({ name: 'Box', description: 'A face box in the pixels of the uploaded image (after EXIF rotation)' })
-export class BoxDto {
+export class BoxDto implements Box {
   @ApiProperty({ type: 'integer', minimum: 0, example: 10 }) x: number;
   @ApiProperty({ type: 'integer', minimum: 0, example: 20 }) y: number;
   @ApiProperty({ type: 'integer', minimum: 1, example: 90 }) width: number;

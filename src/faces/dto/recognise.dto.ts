@@ -1,3 +1,4 @@
+import type { EnrollmentKeyMetadata } from '../../cache/enrollment-key.js';
 import { ApiProperty, type ApiPropertyOptions, ApiSchema, getSchemaPath, type ReferenceObject, type SchemaObject } from '@nestjs/swagger';
 import { REQUEST_ID_PROPERTY } from '../../common/error-envelope.dto.js';
 import { BoxDto, MatchedFaceDto } from './face.dto.js';
@@ -17,7 +18,7 @@ export class UserInfoDto {
 }
 
 @ApiSchema({ name: 'EnrollmentMetadata', description: 'What the key remembers about its face (never the face vector)' })
-export class EnrollmentMetadataDto {
+export class EnrollmentMetadataDto implements EnrollmentKeyMetadata {
   @ApiProperty({ description: 'Detector confidence in [0, 1]', example: 0.99 }) detection_score: number;
   @ApiProperty({ type: BoxDto }) box: BoxDto;
   @ApiProperty({ type: 'integer', description: "The face box's longer side in pixels", example: 110 }) face_size_px: number;
