@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { ApiError } from '../src/common/api-error.js';
 import { EMBEDDING_DIMENSION } from '../src/common/embedding.js';
 import { DEFAULT_FACE_PIPELINE_OPTIONS, FacePipeline } from '../src/faces/face-pipeline.js';
-import { DEFAULT_MATCH_THRESHOLD } from '../src/gallery/thresholds.js';
+import { DEFAULT_THRESHOLDS } from '../src/gallery/thresholds.js';
 import { mirror } from '../src/faces/rgb-image.js';
 import { OnnxRuntimeBackend } from '../src/inference/onnx-runtime.backend.js';
 import { accuracyPlotSpecs, oneToNCounts } from './lib/accuracy-plots.js';
@@ -142,7 +142,7 @@ function printPairs(label: string, pairsPath: string, embeddings: Embeddings): S
   const fine = Array.from({ length: 61 }, (_, i) => Math.round((0.1 + i * 0.01) * 100) / 100);
   const best = fine.reduce((a, t) => (pairAccuracy(scored, t) > pairAccuracy(scored, a) ? t : a));
   console.log(
-    `  ${label.padEnd(22)} at shipped ${DEFAULT_MATCH_THRESHOLD}: ${pct(pairAccuracy(scored, DEFAULT_MATCH_THRESHOLD))}` +
+    `  ${label.padEnd(22)} at shipped ${DEFAULT_THRESHOLDS.match}: ${pct(pairAccuracy(scored, DEFAULT_THRESHOLDS.match))}` +
       `   best threshold for pairs: ${pct(pairAccuracy(scored, best))} at ${best}`,
   );
   return pairScoreSet(scored);
@@ -154,10 +154,10 @@ function printOneToN(label: string, people: Map<string, string[]>, embeddings: E
   console.log(`\n1:N, ${label}: ${scores.genuine.length} genuine probes, ${scores.impostor.length} impostor probes; rank-1 errors ${pct(rank1Errors)}`);
   console.log('  threshold     FRR      FAR');
   for (const t of SWEEP) {
-    const mark = t === DEFAULT_MATCH_THRESHOLD ? '  <- shipped' : '';
+    const mark = t === DEFAULT_THRESHOLDS.match ? '  <- shipped' : '';
     console.log(`  ${t.toFixed(2).padStart(9)} ${pct(scores.frr(t)).padStart(8)} ${pct(scores.far(t)).padStart(8)}${mark}`);
   }
-  const t = DEFAULT_MATCH_THRESHOLD;
+  const t = DEFAULT_THRESHOLDS.match;
   console.log(`  shipped ${t}: FRR ${pct(scores.frr(t))}, FAR ${pct(scores.far(t))} (old system: FRR ${pct(OLD_SYSTEM.frr)}, FAR ${pct(OLD_SYSTEM.far)})`);
   const scoreSet = oneToNScoreSet(scores);
   // The plots count errors with det.ts: stop if it ever disagrees with the table above.
@@ -177,7 +177,7 @@ async function plotAccuracy(oneToN: ScoreSet, pairs: ScoreSet, people: Map<strin
     oneToN,
     pairs,
     counts,
-    threshold: DEFAULT_MATCH_THRESHOLD,
+    threshold: DEFAULT_THRESHOLDS.match,
     oldSystem: OLD_SYSTEM,
     version: [version, ...pipelineFlags].join(' '),
   });
@@ -256,9 +256,9 @@ async function compareAlignmentsOn(people: Map<string, string[]>, pairsPath: str
     { onet: !cliOptions.onetAlignment, embeddings: otherFlipped },
   ].sort((a, b) => Number(a.onet) - Number(b.onet));
   const pairs = readPairs(pairsPath);
-  const figures = byAlignment.map(({ onet, embeddings }) => alignmentFigures(alignmentLabel(onet), people, pairs, embeddings, DEFAULT_MATCH_THRESHOLD));
+  const figures = byAlignment.map(({ onet, embeddings }) => alignmentFigures(alignmentLabel(onet), people, pairs, embeddings, DEFAULT_THRESHOLDS.match));
   console.log(`\nAlignments compared (BGR + flip, 1:N old system's protocol, ${figures[0].probes} genuine probes; pairs: View-1 pairsDevTrain):`);
-  for (const line of comparisonTable(figures, DEFAULT_MATCH_THRESHOLD)) console.log(`  ${line}`);
+  for (const line of comparisonTable(figures, DEFAULT_THRESHOLDS.match)) console.log(`  ${line}`);
   const otherFlags = pipelineFlags.filter((flag) => !flag.startsWith('--alignment'));
   if (plotsDirOption || otherFlags.length === 0) {
     const dir = resolve(plotsDirOption ?? join(repoRoot, 'docs/plots'));
@@ -270,7 +270,7 @@ async function compareAlignmentsOn(people: Map<string, string[]>, pairsPath: str
     ];
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'det-alignments.svg');
-    writeFileSync(file, `${await renderSvg(alignmentDetSpec(figures, shippedFigures, DEFAULT_MATCH_THRESHOLD, OLD_SYSTEM, subtitle))}\n`);
+    writeFileSync(file, `${await renderSvg(alignmentDetSpec(figures, shippedFigures, DEFAULT_THRESHOLDS.match, OLD_SYSTEM, subtitle))}\n`);
     console.log(`  DET of both: ${relative(process.cwd(), file)}`);
   }
   const timingImages = Number(optionValue('--timing-images') ?? 200);
@@ -279,7 +279,7 @@ async function compareAlignmentsOn(people: Map<string, string[]>, pairsPath: str
 }
 
 const samplesDir = join(repoRoot, 'node_modules/@vladmandic/face-api/demo');
-console.log(`Face Matrix accuracy bench; shipped threshold ${DEFAULT_MATCH_THRESHOLD}; options ${JSON.stringify(cliOptions)}\n`);
+console.log(`Face Matrix accuracy bench; shipped threshold ${DEFAULT_THRESHOLDS.match}; options ${JSON.stringify(cliOptions)}\n`);
 if (!existsSync(lfwDir)) {
   console.log(`Skipping LFW: ${lfwDir} not found (the shared data directory sits beside the checkout).`);
 } else {

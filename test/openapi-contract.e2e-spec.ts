@@ -168,7 +168,10 @@ describe('every response of the e2e story conforms to /api/docs-json', () => {
     // A no-match must not carry a person; a match must carry one, and neither may mix in the other's fields.
     expect(altered(noMatch, { body: { ...noMatch.body, user_info: match.body.user_info } })).not.toEqual([]);
     expect(altered(match, { body: { ...match.body, user_info: null } })).not.toEqual([]);
-    expect(altered(match, { body: { ...match.body, req_id: noMatch.body.req_id } })).toEqual([expect.stringMatching(/unevaluated properties.*req_id/)]);
+    expect(altered(noMatch, { body: { ...noMatch.body, similarity: 0.3 } })).toEqual([expect.stringMatching(/unevaluated properties.*similarity/)]);
+    // A "not me" match may carry a key, but only a well-formed one.
+    expect(altered(match, { body: { ...match.body, req_id: noMatch.body.req_id, enrollmentKey: noMatch.body.enrollmentKey } })).toEqual([]);
+    expect(altered(match, { body: { ...match.body, req_id: 42 } })).not.toEqual([]);
     expect(altered(noMatch, { body: { ...noMatch.body, status: 'maybe' } })).not.toEqual([]);
     expect(altered(conflict, { body: { ...conflict.body, details: [{ ...conflict.body.details[0], score: 1 }] } })).toEqual([expect.stringMatching(/score/)]);
     // Headers: the request id is required, and a header the API sets must be declared where it is sent.

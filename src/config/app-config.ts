@@ -18,8 +18,10 @@ export class AppConfig {
   readonly modelRepository: string;
   readonly ortIntraOpThreads: number;
   readonly ortWorkerThreads: number;
-  /** Explicit override; when undefined the embedder's shipped threshold applies. */
+  /** Explicit overrides; when undefined the embedder's shipped thresholds apply (src/gallery/thresholds.ts). */
   readonly matchThresholdOverride: number | undefined;
+  readonly duplicateThresholdOverride: number | undefined;
+  readonly verifyThresholdOverride: number | undefined;
   readonly enrollmentTtlSeconds: number;
   readonly maxUploadBytes: number;
   readonly apiKeys: readonly string[];
@@ -50,6 +52,8 @@ export class AppConfig {
     this.ortIntraOpThreads = env.ORT_INTRA_OP_THREADS;
     this.ortWorkerThreads = env.ORT_WORKER_THREADS;
     this.matchThresholdOverride = env.MATCH_THRESHOLD;
+    this.duplicateThresholdOverride = env.DUPLICATE_FACE_THRESHOLD;
+    this.verifyThresholdOverride = env.VERIFY_THRESHOLD;
     this.enrollmentTtlSeconds = env.ENROLLMENT_TTL_SECONDS;
     this.maxUploadBytes = env.MAX_UPLOAD_BYTES;
     this.apiKeys = splitList(env.API_KEYS);

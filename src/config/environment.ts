@@ -2,6 +2,7 @@ import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toOptionalNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const blankToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 /** The environment the service reads, with its defaults. API.md's configuration table is the contract. */
@@ -63,10 +64,20 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(0) @Max(64)
   ORT_WORKER_THREADS = 2;
 
-  /** Unset means the model's own threshold, chosen by `npm run bench:accuracy`. */
-  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  /** 1:N match. Unset means the embedder's own threshold, chosen by `npm run bench:accuracy` (src/gallery/thresholds.ts). */
+  @Transform(toOptionalNumber)
   @IsOptional() @IsNumber() @Min(-1) @Max(1)
   MATCH_THRESHOLD?: number;
+
+  /** At or above it, a face already enrolled as someone else is refused (409); below it a match still carries an enrollment key. Unset: the embedder's. */
+  @Transform(toOptionalNumber)
+  @IsOptional() @IsNumber() @Min(-1) @Max(1)
+  DUPLICATE_FACE_THRESHOLD?: number;
+
+  /** 1:1 (/verify). Unset: the embedder's, chosen from the View-1 pairs ROC by `npm run bench:accuracy`. */
+  @Transform(toOptionalNumber)
+  @IsOptional() @IsNumber() @Min(-1) @Max(1)
+  VERIFY_THRESHOLD?: number;
 
   @Transform(toInt) @IsInt() @Min(1) @Max(86_400)
   ENROLLMENT_TTL_SECONDS = 600;
@@ -119,7 +130,7 @@ export class Environment {
 
 const ENVIRONMENT_KEYS: readonly (keyof Environment)[] = [
   'PORT', 'DATABASE_URL', 'DATABASE_POOL_MAX', 'DATABASE_START_TIMEOUT_MS', 'DATA_DIR', 'INFERENCE_BACKEND', 'TRITON_GRPC_URL', 'TRITON_TIMEOUT_MS', 'HNSW_EF_SEARCH', 'EMBEDDED_SHARED_BUFFERS_MB', 'MODEL_REPOSITORY',
-  'ORT_INTRA_OP_THREADS', 'ORT_WORKER_THREADS', 'MATCH_THRESHOLD', 'ENROLLMENT_TTL_SECONDS', 'MAX_UPLOAD_BYTES', 'API_KEYS', 'LOG_LEVEL',
+  'ORT_INTRA_OP_THREADS', 'ORT_WORKER_THREADS', 'MATCH_THRESHOLD', 'DUPLICATE_FACE_THRESHOLD', 'VERIFY_THRESHOLD', 'ENROLLMENT_TTL_SECONDS', 'MAX_UPLOAD_BYTES', 'API_KEYS', 'LOG_LEVEL',
   'RATE_LIMIT_PER_MINUTE', 'MAX_INFLIGHT_RECOGNITIONS', 'MAX_QUEUED_RECOGNITIONS', 'PIPELINE_TIMEOUT_MS', 'CORS_ORIGINS', 'SHUTDOWN_DRAIN_MS', 'TRUST_PROXY',
 ];
 

@@ -6,7 +6,7 @@ import { ApiError, ErrorCode } from '../common/api-error.js';
 import { EMBEDDING_DIMENSION } from '../common/embedding.js';
 import { OnnxRuntimeBackend } from '../inference/onnx-runtime.backend.js';
 import { FacePipeline } from './face-pipeline.js';
-import { DEFAULT_MATCH_THRESHOLD } from '../gallery/thresholds.js';
+import { DEFAULT_THRESHOLDS } from '../gallery/thresholds.js';
 import { mirror } from './rgb-image.js';
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, value, i) => sum + value * b[i], 0);
@@ -119,7 +119,7 @@ describe('FacePipeline', () => {
     expect(a.facesDetected).toBe(4);
     expect(dot(a.embedding, b.embedding)).toBeGreaterThan(0.9);
     const other = await pipeline.embedLargestFace(readFileSync(npmSamplePhoto(3)));
-    expect(dot(a.embedding, other.embedding)).toBeLessThan(DEFAULT_MATCH_THRESHOLD);
+    expect(dot(a.embedding, other.embedding)).toBeLessThan(DEFAULT_THRESHOLDS.match);
   });
 
   it.each([1, 2, 3, 4, 5, 6])('recognition shortcuts change nothing on sample %i: same face as detect, same vector as one view at a time', async (index) => {
@@ -144,7 +144,7 @@ describe('FacePipeline', () => {
     const [a, b, c] = await Promise.all(
       ['Aaron_Peirsol_0001', 'Aaron_Peirsol_0002', 'Abdullah_0001'].map(async (id) => (await pipeline.embedLargestFace(image(id))).embedding),
     );
-    expect(dot(a, b)).toBeGreaterThan(DEFAULT_MATCH_THRESHOLD);
-    expect(dot(a, c)).toBeLessThan(DEFAULT_MATCH_THRESHOLD);
+    expect(dot(a, b)).toBeGreaterThan(DEFAULT_THRESHOLDS.match);
+    expect(dot(a, c)).toBeLessThan(DEFAULT_THRESHOLDS.match);
   });
 });

@@ -36,7 +36,7 @@ function serviceWith(identification: Identification, personExists = true) {
 
 describe('RecognitionService', () => {
   it('names the matched person, with rounded similarity and the face used, and issues no key', async () => {
-    const { service, issued } = serviceWith({ match: { user: jane, faceId: 'f', similarity: 0.812345 }, candidates: [] });
+    const { service, issued } = serviceWith({ match: { user: jane, faceId: 'f', similarity: 0.812345 }, candidates: [], enrollable: false });
     const { body, timings } = await service.recognise(Buffer.from('photo'));
     expect(body).toEqual({
       status: 'success',
@@ -51,7 +51,7 @@ describe('RecognitionService', () => {
   });
 
   it('parks the vector of an unknown face under a key whose metadata the client also gets', async () => {
-    const { service, issued } = serviceWith({ match: undefined, candidates: [] });
+    const { service, issued } = serviceWith({ match: undefined, candidates: [], enrollable: true });
     const { body } = await service.recognise(Buffer.from('photo'));
     const metadata = { detection_score: 0.9877, box: face.box, face_size_px: 110, quality: 0.8765 };
     expect(body).toEqual({
@@ -65,10 +65,17 @@ describe('RecognitionService', () => {
     expect(issued).toEqual([{ embedding: embedded.embedding, metadata }]);
   });
 
+  it('gives a weak match ("not me") a key that enrolls the face as someone new', async () => {
+    const { service, issued } = serviceWith({ match: { user: jane, faceId: 'f', similarity: 0.52 }, candidates: [], enrollable: true });
+    const { body } = await service.recognise(Buffer.from('photo'));
+    expect(body).toMatchObject({ status: 'success', user_info: { id: 'd4c7' }, req_id: 'key-1', enrollmentKey: { req_id: 'key-1' } });
+    expect(issued).toHaveLength(1);
+  });
+
   it('verifies against the matcher, and an unknown person is a 404 before the pipeline runs', async () => {
-    const { service } = serviceWith({ candidates: [] });
+    const { service } = serviceWith({ candidates: [], enrollable: true });
     expect((await service.verify(Buffer.from('photo'), 'd4c7')).body).toEqual({ status: 'success', match: true, similarity: 0.6123, threshold: 0.48 });
-    const { service: noPerson } = serviceWith({ candidates: [] }, false);
+    const { service: noPerson } = serviceWith({ candidates: [], enrollable: true }, false);
     await expect(noPerson.verify(Buffer.from('photo'), 'nobody')).rejects.toMatchObject({ httpStatus: 404, errorCode: ApiError.userNotFound().errorCode });
   });
 });

@@ -8,7 +8,7 @@ import type { EnrollmentKeyMetadata } from '../cache/enrollment-key.js';
 import { FaceMatcher } from '../gallery/face-matcher.js';
 import type { UserRecord } from '../gallery/gallery-records.js';
 import type { DetectResponseDto } from './dto/face.dto.js';
-import type { RecogniseResponse, UserInfoDto } from './dto/recognise.dto.js';
+import type { EnrollmentKeyDto, RecogniseResponse, UserInfoDto } from './dto/recognise.dto.js';
 import type { VerifyResponseDto } from './dto/verify.dto.js';
 import type { DetectedFace } from './face-pipeline.js';
 import { GatedFacePipeline } from './gated-face-pipeline.js';
@@ -31,34 +31,27 @@ export class RecognitionService {
   async recognise(image: Buffer): Promise<Timed<WithoutRequestId<RecogniseResponse>>> {
     const { facesDetected, face, embedding, timings } = await this.pipeline.embedLargestFace(image);
     const searchStarted = performance.now();
-    const [{ match }] = await this.matcher.identify([embedding]);
+    const [{ match, enrollable }] = await this.matcher.identify([embedding]);
     const search = performance.now() - searchStarted;
-
-    if (match) {
+    if (!match) {
+      const key = await this.issueKey(embedding, face);
       return {
         timings: { ...timings, search },
-        body: {
-          status: 'success',
-          message: 'Match found',
-          user_info: toUserInfo(match.user),
-          similarity: roundTo(match.similarity, 4),
-          faces_detected: facesDetected,
-          face: { box: face.box, score: roundTo(face.score, 4) },
-        },
+        body: { status: 'failure', message: 'no_match', user_info: null, req_id: key.req_id, enrollmentKey: key, faces_detected: facesDetected },
       };
     }
-
-    const metadata = enrollmentKeyMetadata(face);
-    const key = await this.enrollmentCache.issue(embedding, metadata);
+    // A match weak enough to be a lookalike ("not me"): it may still enroll as someone new.
+    const notMe = enrollable ? await this.issueKey(embedding, face) : undefined;
     return {
       timings: { ...timings, search },
       body: {
-        status: 'failure',
-        message: 'no_match',
-        user_info: null,
-        req_id: key.reqId,
-        enrollmentKey: { req_id: key.reqId, expiresAt: key.expiresAt.toISOString(), metadata },
+        status: 'success',
+        message: 'Match found',
+        user_info: toUserInfo(match.user),
+        similarity: roundTo(match.similarity, 4),
         faces_detected: facesDetected,
+        face: { box: face.box, score: roundTo(face.score, 4) },
+        ...(notMe && { req_id: notMe.req_id, enrollmentKey: notMe }),
       },
     };
   }
@@ -91,6 +84,13 @@ export class RecognitionService {
       },
     };
   }
+
+  /** Parks the face's vector under a single-use key; the answer carries the key and what it remembers. */
+  private async issueKey(embedding: Float32Array, face: DetectedFace): Promise<EnrollmentKeyDto> {
+    const metadata = enrollmentKeyMetadata(face);
+    const key = await this.enrollmentCache.issue(embedding, metadata);
+    return { req_id: key.reqId, expiresAt: key.expiresAt.toISOString(), metadata };
+  }
 }
 
 function toUserInfo(user: UserRecord): UserInfoDto {
@@ -100,3 +100,4 @@ function toUserInfo(user: UserRecord): UserInfoDto {
 function enrollmentKeyMetadata(face: DetectedFace): EnrollmentKeyMetadata {
   return { detection_score: roundTo(face.score, 4), box: face.box, face_size_px: face.faceSizePx, quality: roundTo(face.quality, 4) };
 }
+

@@ -11,6 +11,11 @@ export interface Identification {
   readonly match?: NearestUser;
   /** The nearest distinct people, best first, including those below the threshold. */
   readonly candidates: readonly NearestUser[];
+  /**
+   * Whether this face may enroll as a new person: no match, or a match below the duplicate threshold
+   * ("not me": a lookalike mistaken for someone). The answer then carries an enrollment key.
+   */
+  readonly enrollable: boolean;
 }
 
 /** How one photo compares with one person's enrolled faces (1:1). */
@@ -42,25 +47,30 @@ export class FaceMatcher {
   /** For each probe, its nearest `candidates` people and whether the nearest is a match; one SQL statement. */
   async identify(probes: readonly Float32Array[], candidates = 1): Promise<Identification[]> {
     const nearest = await this.faces.nearestUsers(probes, candidates);
-    return nearest.map((people) => ({
-      match: people[0] && people[0].similarity >= this.thresholds.match ? people[0] : undefined,
-      candidates: people,
-    }));
+    return nearest.map((people) => {
+      const best = people[0] as NearestUser | undefined;
+      return {
+        match: best && best.similarity >= this.thresholds.match ? best : undefined,
+        candidates: people,
+        enrollable: !best || best.similarity < this.thresholds.duplicate,
+      };
+    });
   }
 
   /**
    * The enrolled person (other than `ownerId`) whose face this already is, if any: one person, one
-   * identity. Runs on the enrollment transaction's client, so it sees what that transaction sees.
+   * identity. The duplicate threshold is stricter than the match threshold, so lookalikes may enroll
+   * while the same face twice may not. Runs on the enrollment transaction's client, so it sees what that transaction sees.
    */
   async findEnrolledElsewhere(embedding: Float32Array, db: DbClient, ownerId?: string): Promise<NearestUser | undefined> {
     const [people] = await this.faces.nearestUsers([embedding], DUPLICATE_CANDIDATES, db);
-    return people.find((person) => person.user.id !== ownerId && person.similarity >= this.thresholds.match);
+    return people.find((person) => person.user.id !== ownerId && person.similarity >= this.thresholds.duplicate);
   }
 
   /** 1:1: the photo's face against every face of one person. */
   async verify(userId: string, embedding: Float32Array): Promise<Verification> {
     const similarity = (await this.faces.bestSimilarityForUser(userId, embedding)) ?? -1;
-    return { similarity, match: similarity >= this.thresholds.match, threshold: this.thresholds.match };
+    return { similarity, match: similarity >= this.thresholds.verify, threshold: this.thresholds.verify };
   }
 
   personExists(userId: string): Promise<boolean> {

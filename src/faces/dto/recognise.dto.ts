@@ -1,5 +1,5 @@
 import type { EnrollmentKeyMetadata } from '../../cache/enrollment-key.js';
-import { ApiProperty, type ApiPropertyOptions, ApiSchema, getSchemaPath, type ReferenceObject, type SchemaObject } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions, ApiSchema, getSchemaPath, type ReferenceObject, type SchemaObject } from '@nestjs/swagger';
 import { REQUEST_ID_PROPERTY } from '../../common/error-envelope.dto.js';
 import { BoxDto, MatchedFaceDto } from './face.dto.js';
 
@@ -41,6 +41,12 @@ export class RecogniseMatchDto {
   @ApiProperty({ description: 'Cosine similarity with the nearest enrolled face, at least MATCH_THRESHOLD', example: 0.81 }) similarity: number;
   @ApiProperty({ type: 'integer', minimum: 1, description: 'Faces found in the image; the most prominent was used', example: 1 }) faces_detected: number;
   @ApiProperty({ type: MatchedFaceDto, description: 'The face used' }) face: MatchedFaceDto;
+  @ApiPropertyOptional({
+    description: '"Not me": only when `similarity` is below DUPLICATE_FACE_THRESHOLD, a key that enrolls this face as a new person (same as enrollmentKey.req_id)',
+    example: 'Yh3q0Jm1cR8tq2nV7sWk9A',
+  })
+  req_id?: string;
+  @ApiPropertyOptional({ type: EnrollmentKeyDto, description: 'With `req_id` only: the "not me" enrollment key' }) enrollmentKey?: EnrollmentKeyDto;
   @ApiProperty(REQUEST_ID_PROPERTY) requestId: string;
 }
 
