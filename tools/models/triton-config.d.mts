@@ -1,2 +1,3 @@
-import type { ModelSpec } from './model-specs.mjs';
+import type { EmbeddingDeclaration, ModelSpec } from './model-specs.mjs';
 export declare function renderTritonConfig(spec: ModelSpec): string;
+export declare function embeddingParameters(embedding: EmbeddingDeclaration): Record<string, string>;

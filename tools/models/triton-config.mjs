@@ -8,6 +8,26 @@ function renderTensors(kind, tensors) {
   return `${kind} [\n${items.join(',\n')}\n]\n`;
 }
 
+/**
+ * An embedder's preprocessing as config `parameters` (Triton keeps custom parameters and ignores
+ * them); src/inference/embedder-contract.ts reads and validates the same keys at start.
+ */
+export function embeddingParameters(embedding) {
+  return {
+    'face_matrix.colour_order': embedding.colourOrder,
+    'face_matrix.mean': embedding.mean.join(','),
+    'face_matrix.std': embedding.std.join(','),
+    'face_matrix.layout': embedding.layout,
+    'face_matrix.template_size': String(embedding.templateSize),
+    'face_matrix.flip_augmentation': String(embedding.flipAugmentation),
+  };
+}
+
+function renderParameters(parameters) {
+  const items = Object.entries(parameters).map(([key, value]) => `  {\n    key: "${key}"\n    value: { string_value: "${value}" }\n  }`);
+  return `# How Face Matrix feeds this embedder (docs/models.md, "Bring your own embedder")\nparameters [\n${items.join(',\n')}\n]\n`;
+}
+
 export function renderTritonConfig(spec) {
   let text = `name: "${spec.name}"\nplatform: "onnxruntime_onnx"\nmax_batch_size: ${spec.maxBatchSize}\n`;
   text += renderTensors('input', spec.inputs);
@@ -19,5 +39,6 @@ export function renderTritonConfig(spec) {
     text += 'dynamic_batching {\n  # wait at most 2 ms for other requests to join a batch (a run takes ~10 ms)\n';
     text += '  max_queue_delay_microseconds: 2000\n}\n';
   }
+  if (spec.embedding) text += renderParameters(embeddingParameters(spec.embedding));
   return text;
 }
