@@ -2,21 +2,23 @@
 // LFW (View-1 dev split) and the shared photos, next to the old system's figures; writes the DET curve and
 // score histograms to docs/plots/ (--plots-dir DIR elsewhere). --alignment onet|68 picks the landmarks
 // the face is aligned on; --compare-alignments also runs the other one and compares them (figures,
-// interleaved timing, docs/plots/det-alignments.svg).
+// interleaved timing, docs/plots/det-alignments.svg). --embedder NAME (default EMBEDDER_MODEL, else
+// face_embedder) measures another embedder of the model repository and suggests its thresholds.
 // Constructs the backend and pipeline by hand (no Nest). Embeddings are cached under .model-cache/bench/.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiError } from '../src/common/api-error.js';
-import { EMBEDDING_DIMENSION } from '../src/common/embedding.js';
 import { DEFAULT_FACE_PIPELINE_OPTIONS, FacePipeline } from '../src/faces/face-pipeline.js';
 import { DEFAULT_THRESHOLDS } from '../src/gallery/thresholds.js';
 import { mirror } from '../src/faces/rgb-image.js';
+import { readEmbedderContract } from '../src/inference/embedder-contract.js';
+import { FACE_MODELS } from '../src/inference/model-repository.js';
 import { OnnxRuntimeBackend } from '../src/inference/onnx-runtime.backend.js';
 import { accuracyPlotSpecs, oneToNCounts } from './lib/accuracy-plots.js';
 import { alignmentDetSpec, alignmentFigures, comparisonTable, timeAlignments } from './lib/alignment-comparison.js';
-import { errorRates, oneToNScoreSet, pairScoreSet, ScoreSet } from './lib/det.js';
+import { errorRates, oneToNScoreSet, pairScoreSet, ScoreSet, thresholdAtFar, thresholdGrid } from './lib/det.js';
 import { loadEmbeddingCache, saveEmbeddingCache } from './lib/embedding-cache.js';
 import { RefinedLandmarksPipeline } from './lib/landmark-refine.js';
 import { Embeddings, listPeople, oneToNScores, pairAccuracy, pairSimilarities, readPairs } from './lib/lfw.js';
@@ -45,11 +47,16 @@ const cliOptions = {
   withRgb: process.argv.includes('--rgb'),
 };
 const compareAlignments = process.argv.includes('--compare-alignments');
+const modelRepository = join(repoRoot, 'model_repository');
+const embedder = readEmbedderContract(modelRepository, optionValue('--embedder') ?? process.env.EMBEDDER_MODEL ?? FACE_MODELS.embedder);
+const declaredOrder = embedder.preprocessing.colourOrder;
+const otherOrder = declaredOrder === 'BGR' ? 'RGB' : 'BGR';
 const alignmentLabel = (onet: boolean) => (onet ? 'O-Net 5 points' : '68-point landmarks');
 // Kept out of cliOptions: where the plots go does not change a figure. The committed plots in
 // docs/plots show the shipped pipeline, so a run with other pipeline options writes plots only when told where.
 const pipelineFlags = [
   ...process.argv.filter((arg) => arg === '--no-landmark-flip' || arg === '--landmark-refine'),
+  ...(embedder.model !== FACE_MODELS.embedder ? [`--embedder ${embedder.model}`] : []),
   ...(cliOptions.onetAlignment !== DEFAULT_FACE_PIPELINE_OPTIONS.onetAlignment ? [`--alignment ${alignmentOption}`] : []),
 ];
 const plotsDirOption = optionValue('--plots-dir');
@@ -65,27 +72,32 @@ function pipelineFingerprint(onetAlignment: boolean): string {
   const { landmarkFlip, landmarkRefine } = cliOptions;
   // The 68-point options name the cache as before, so caches made before O-Net stay valid.
   const options = onetAlignment ? 'alignment=onet' : `landmarkFlip=${landmarkFlip}${landmarkRefine ? ' refine' : ''}`;
-  const hash = createHash('sha256').update(`${CACHE_VERSION} ${options}`);
+  // The embedder's identity covers its weights and preprocessing (the flip is applied here, not cached).
+  const hash = createHash('sha256').update(`${CACHE_VERSION} ${options} ${embedder.withPreprocessing({ flipAugmentation: false }).id}`);
   const sources = ['alignment.ts', 'rgb-image.ts', 'image-decoding.ts', onetAlignment ? 'detection/onet.ts' : 'detection/landmarks.ts'];
   for (const file of sources) hash.update(readFileSync(join(repoRoot, 'src/faces', file)));
-  for (const model of ['face_detector', onetAlignment ? 'face_landmarks5' : 'face_landmarks', 'face_embedder']) {
-    hash.update(readFileSync(join(repoRoot, 'model_repository', model, 'manifest.json')));
+  for (const model of ['face_detector', onetAlignment ? 'face_landmarks5' : 'face_landmarks']) {
+    hash.update(readFileSync(join(modelRepository, model, 'manifest.json')));
   }
   return hash.digest('hex').slice(0, 12);
 }
 
-const backend = await OnnxRuntimeBackend.create({ modelRepository: join(repoRoot, 'model_repository'), ortIntraOpThreads: 1 });
+const backend = await OnnxRuntimeBackend.create({ modelRepository, ortIntraOpThreads: 1, embedderModel: embedder.model });
 
-/** The pipelines the bench runs for one alignment: single BGR and RGB views (the bench flips itself), and the shipped one. */
+/**
+ * The pipelines the bench runs for one alignment: single views in the declared colour order and in the
+ * other one (the bench flips itself), and the one the service runs. The caches keep the names `bgr`
+ * and `rgb` of the shipped (BGR) embedder.
+ */
 function pipelinesFor(onetAlignment: boolean) {
   const { landmarkFlip } = cliOptions;
   const Pipeline = cliOptions.landmarkRefine ? RefinedLandmarksPipeline : FacePipeline;
   const shared = { landmarkFlip, onetAlignment };
   return {
     onetAlignment,
-    bgr: new Pipeline(backend, { ...shared, flipAugmentation: false, embedderBgr: true }),
-    rgb: new Pipeline(backend, { ...shared, flipAugmentation: false, embedderBgr: false }),
-    shipped: new Pipeline(backend, shared),
+    bgr: new Pipeline(backend, embedder.withPreprocessing({ flipAugmentation: false }), shared),
+    rgb: new Pipeline(backend, embedder.withPreprocessing({ flipAugmentation: false, colourOrder: otherOrder }), shared),
+    shipped: new Pipeline(backend, embedder, shared),
   };
 }
 type Pipelines = ReturnType<typeof pipelinesFor>;
@@ -101,7 +113,7 @@ async function embedAll(ids: string[], withRgb: ReadonlySet<string>, { bgr, rgb,
   ) as Record<keyof typeof paths, Map<string, Float32Array | null>>;
   const save = () => {
     for (const key of Object.keys(paths) as (keyof typeof paths)[]) {
-      saveEmbeddingCache(join(cacheDir, `${paths[key]}.bin`), caches[key], EMBEDDING_DIMENSION);
+      saveEmbeddingCache(join(cacheDir, `${paths[key]}.bin`), caches[key], embedder.dimension);
     }
   };
   const todo = ids.filter((id) => !caches.plain.has(id) || (withRgb.has(id) && !caches.rgb.has(id)));
@@ -164,6 +176,23 @@ function printOneToN(label: string, people: Map<string, string[]>, embeddings: E
   const plotted = errorRates(scoreSet, t);
   if (plotted.frr !== scores.frr(t) || plotted.far !== scores.far(t)) throw new Error(`det.ts disagrees with lfw.ts at ${t}`);
   return scoreSet;
+}
+
+/**
+ * Where this embedder's thresholds would sit by the rules the shipped ones follow (docs/models.md):
+ * 1:N match at FAR <= 1.5%, duplicates where distinct people (almost) never collide, 1:1 from the pairs.
+ */
+function printSuggestedThresholds(oneToN: ScoreSet, pairs: ScoreSet) {
+  const grid = thresholdGrid(-1, 1, 0.005);
+  const at = (label: string, scores: ScoreSet, maxFar: number) => {
+    const point = thresholdAtFar(scores, maxFar, grid);
+    return point ? `${label}=${point.threshold} (FAR ${pct(point.far)}, FRR ${pct(point.frr)})` : `${label}: no threshold gives FAR <= ${pct(maxFar)}`;
+  };
+  console.log(`
+Thresholds for ${embedder.describe()}, by the shipped rules (set them in the environment):`);
+  console.log(`  1:N, FAR <= 1.5%:            ${at('MATCH_THRESHOLD', oneToN, 0.015)}`);
+  console.log(`  1:N, FAR <= 0.1%:            ${at('DUPLICATE_FACE_THRESHOLD', oneToN, 0.001)}`);
+  console.log(`  View-1 pairs, FAR <= 1%:     ${at('VERIFY_THRESHOLD', pairs, 0.01)}`);
 }
 
 async function plotAccuracy(oneToN: ScoreSet, pairs: ScoreSet, people: Map<string, string[]>, embeddings: Embeddings) {
@@ -234,17 +263,17 @@ async function printTiming(files: string[]) {
   const perFace = median(rows.map(faceWork));
   console.log(`\nPer face, one core (ORT 1 intra-op thread), ${rows.length} LFW 250x250 images, shipped pipeline (landmark and embedding flip on):`);
   console.log(`  ${medians}; detect+landmarks+align+embed ${perFace.toFixed(1)} ms (target <= 30 ms)`);
-  const modelOnly = async (model: string, dims: number[]) => {
+  const modelOnly = async (model: string, dims: number[], input = 'input') => {
     const data = new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(0.1);
     const times: number[] = [];
     for (let i = 0; i < 30; i++) {
       const start = performance.now();
-      await backend.infer(model, { input: { data, dims } });
+      await backend.infer(model, { [input]: { data, dims } });
       times.push(performance.now() - start);
     }
     return `${model} ${median(times).toFixed(1)} ms`;
   };
-  console.log(`  model only, per run: ${await modelOnly('face_detector', [1, 3, 240, 320])}, ${await modelOnly('face_landmarks', [1, 1, 64, 64])}, ${await modelOnly('face_landmarks5', [1, 48, 48, 3])}, ${await modelOnly('face_embedder', [1, 3, 112, 112])}`);
+  console.log(`  model only, per run: ${await modelOnly('face_detector', [1, 3, 240, 320])}, ${await modelOnly('face_landmarks', [1, 1, 64, 64])}, ${await modelOnly('face_landmarks5', [1, 48, 48, 3])}, ${await modelOnly(embedder.model, embedder.inputDims(1), embedder.inputName)}`);
 }
 
 /** --compare-alignments: the other alignment's embeddings too, both on the same protocols, a DET plot of both, timing. */
@@ -291,12 +320,16 @@ if (!existsSync(lfwDir)) {
   const detected = allIds.filter((id) => embeddings.plain.get(id) != null).length;
   console.log(`LFW dev: ${people.size} people, ${allIds.length} images; face found in ${detected} (${pct(detected / allIds.length)})\n`);
   console.log('View-1 pairsDevTrain (1,100 matched + 1,100 mismatched), cosine similarity:');
-  printPairs('BGR', pairsPath, embeddings.plain);
-  if (cliOptions.withRgb) printPairs('RGB', pairsPath, embeddings.rgb);
-  const shippedPairs = printPairs('BGR + flip (shipped)', pairsPath, embeddings.flipped);
-  printOneToN('BGR, no flip', people, embeddings.plain);
-  const shippedOneToN = printOneToN('BGR + flip (shipped)', people, embeddings.flipped);
-  await plotAccuracy(shippedOneToN, shippedPairs, people, embeddings.flipped);
+  const flip = embedder.preprocessing.flipAugmentation;
+  const served = flip ? embeddings.flipped : embeddings.plain;
+  const servedLabel = `${declaredOrder}${flip ? ' + flip' : ''} (served)`;
+  if (flip) printPairs(declaredOrder, pairsPath, embeddings.plain);
+  if (cliOptions.withRgb) printPairs(otherOrder, pairsPath, embeddings.rgb);
+  const shippedPairs = printPairs(servedLabel, pairsPath, served);
+  if (flip) printOneToN(`${declaredOrder}, no flip`, people, embeddings.plain);
+  const shippedOneToN = printOneToN(servedLabel, people, served);
+  printSuggestedThresholds(shippedOneToN, shippedPairs);
+  await plotAccuracy(shippedOneToN, shippedPairs, people, served);
   await printTiming(allIds.slice(0, 40).map((id) => join(lfwDir, 'images', `${id}.jpg`)));
   if (compareAlignments) await compareAlignmentsOn(people, pairsPath, embeddings.flipped, allIds);
 }

@@ -11,11 +11,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { toVectorLiteral } from '../src/common/embedding.js';
+import { projectRoot } from '../src/common/paths.js';
 import { AppConfig } from '../src/config/app-config.js';
 import { validateEnvironment } from '../src/config/environment.js';
 import { PrismaService } from '../src/database/prisma.service.js';
 import { describeDatabaseUrl } from './lib/postgres-stats.js';
 import { FacesRepository } from '../src/gallery/faces.repository.js';
+import { GalleryEmbedderCheck } from '../src/gallery/gallery-embedder.js';
+import { readEmbedderContract } from '../src/inference/embedder-contract.js';
+import { FACE_MODELS } from '../src/inference/model-repository.js';
 import { loadRealEmbeddings } from './lib/real-embeddings.js';
 import { realLookingDataset, syntheticDataset } from './lib/scale-dataset.js';
 import { ms, summarise } from './lib/stats.js';
@@ -43,14 +47,19 @@ if (databaseUrl && args['keep-data-dir']) throw new Error('--keep-data-dir is fo
 const keptDir = args['keep-data-dir'] && path.resolve(args['keep-data-dir']);
 if (keptDir) await mkdir(keptDir, { recursive: true });
 const dataDir = keptDir ?? (await mkdtemp(path.join(tmpdir(), 'face-matrix-scale-')));
-const prisma = await PrismaService.connect(new AppConfig(validateEnvironment({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl })));
+// The shipped embedder's: the real-looking vectors are its embeddings of LFW (the bench:accuracy cache).
+const embedder = readEmbedderContract(path.join(projectRoot(), 'model_repository'), FACE_MODELS.embedder);
+const prisma = await PrismaService.connect(
+  new AppConfig(validateEnvironment({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl })),
+  new GalleryEmbedderCheck(embedder),
+);
 await prisma.started;
 const engine = databaseUrl ? `PostgreSQL at ${describeDatabaseUrl(databaseUrl)}` : 'embedded PGlite + pgvector, one process';
-const faces = new FacesRepository(prisma);
+const faces = new FacesRepository(prisma, embedder);
 const random = seededRandom(20261128);
 const real = args.synthetic ? new Map<string, Float32Array>() : loadRealEmbeddings();
 const dataset =
-  real.size > 0 ? realLookingDataset(real, faceCount, probeCount, random) : syntheticDataset(faceCount, probeCount, Number(args['probe-similarity']), random);
+  real.size > 0 ? realLookingDataset(real, faceCount, probeCount, random) : syntheticDataset(faceCount, probeCount, Number(args['probe-similarity']), random, embedder.dimension);
 
 async function fill(): Promise<void> {
   log(`Filling ${faceCount} faces, one user per face: ${dataset.description}...`);
@@ -65,9 +74,10 @@ async function fill(): Promise<void> {
          SELECT gen_random_uuid(), 'Bench ' || g, DATE '1980-01-01' FROM generate_series(1, ${size}) g
          RETURNING id
        ), numbered AS (SELECT id, row_number() OVER () AS n FROM new_users)
-       INSERT INTO faces (id, user_id, embedding, detection_score, box, quality)
-       SELECT gen_random_uuid(), numbered.id, (($1::text[])[numbered.n])::vector, 0.99, '{}'::jsonb, 0.9 FROM numbered`,
-      vectors.map(toVectorLiteral),
+       INSERT INTO faces (id, user_id, embedding, detection_score, box, quality, embedder_id)
+       SELECT gen_random_uuid(), numbered.id, (($1::text[])[numbered.n])::vector, 0.99, '{}'::jsonb, 0.9, $2 FROM numbered`,
+      vectors.map((vector) => toVectorLiteral(vector, embedder.dimension)),
+      embedder.id,
     );
   }
   const fillSeconds = (performance.now() - fillStarted) / 1000;
@@ -108,7 +118,7 @@ try {
     const started = performance.now();
     const [row] = await prisma.$transaction(async (tx) => {
       await tx.$executeRawUnsafe('SET LOCAL enable_indexscan = off');
-      return tx.$queryRawUnsafe<{ id: string }[]>('SELECT id::text AS id FROM faces ORDER BY embedding <=> $1::vector LIMIT 1', toVectorLiteral(probe));
+      return tx.$queryRawUnsafe<{ id: string }[]>('SELECT id::text AS id FROM faces ORDER BY embedding <=> $1::vector LIMIT 1', toVectorLiteral(probe, embedder.dimension));
     });
     exactLatencies.push(performance.now() - started);
     exact.push(row.id);

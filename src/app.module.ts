@@ -4,6 +4,7 @@ import { CacheModule } from './cache/cache.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { FacesModule } from './faces/faces.module.js';
+import { GalleryEmbedderModule } from './gallery/gallery-embedder.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { SecurityModule } from './security/security.module.js';
@@ -20,6 +21,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         SecurityModule,
         MetricsModule,
+        GalleryEmbedderModule,
         DatabaseModule,
         CacheModule,
         UsersModule,

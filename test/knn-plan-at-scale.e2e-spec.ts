@@ -1,7 +1,10 @@
 import { AppConfig } from '../src/config/app-config.js';
 import { validateEnvironment } from '../src/config/environment.js';
+import { withExternalRunner } from '../src/database/external-postgres.js';
 import { PrismaService } from '../src/database/prisma.service.js';
 import { FacesRepository } from '../src/gallery/faces.repository.js';
+import { claimGallery } from '../src/gallery/gallery-embedder.js';
+import { shippedEmbedder } from './support/embedders.js';
 import { onRealPostgres } from './support/database-engines.js';
 import { sharedPostgres, superuserQuery, TestDatabase } from './support/real-postgres.js';
 import { randomUnitVector } from './support/test-app.js';
@@ -22,13 +25,15 @@ onRealPostgres(`k-NN plan at ${FACES} faces on real PostgreSQL`, () => {
 
   beforeAll(async () => {
     database = await sharedPostgres().createDatabase();
+    const embedder = shippedEmbedder();
+    await withExternalRunner(database.url, (runner) => claimGallery(runner, embedder));
     // Random vectors made by the server: 50k x 512 floats need not cross the wire.
     await superuserQuery(
       database.url,
       `DROP INDEX faces_embedding_hnsw_idx;
        INSERT INTO users (id, name, birthdate) SELECT gen_random_uuid(), 'Scale ' || g, DATE '1980-01-01' FROM generate_series(1, ${FACES}) g;
-       INSERT INTO faces (id, user_id, embedding, detection_score, box, quality)
-         SELECT gen_random_uuid(), u.id, (SELECT array_agg(random() - 0.5) FROM generate_series(1, 512) WHERE u.id IS NOT NULL)::vector, 0.99, '{}', 0.9
+       INSERT INTO faces (id, user_id, embedding, detection_score, box, quality, embedder_id)
+         SELECT gen_random_uuid(), u.id, (SELECT array_agg(random() - 0.5) FROM generate_series(1, 512) WHERE u.id IS NOT NULL)::vector, 0.99, '{}', 0.9, '${embedder.id}'
          FROM users u;`,
     );
     // The migration's index (same name, m = 16, hence the same size and cost estimate), built with
@@ -41,7 +46,7 @@ onRealPostgres(`k-NN plan at ${FACES} faces on real PostgreSQL`, () => {
     );
     prisma = await PrismaService.connect(new AppConfig(validateEnvironment({ DATABASE_URL: database.url, LOG_LEVEL: 'error' })));
     await prisma.started;
-    faces = new FacesRepository(prisma);
+    faces = new FacesRepository(prisma, embedder);
   }, 600_000);
 
   afterAll(async () => {

@@ -29,6 +29,14 @@ export function detCurve(scores: ScoreSet, thresholds: readonly number[]): DetPo
   return thresholds.map((t) => errorRates(scores, t));
 }
 
+/**
+ * The lowest threshold of `grid` (ascending) whose FAR is at most `maxFar`: the operating point a
+ * threshold is chosen at. Undefined when none is.
+ */
+export function thresholdAtFar(scores: ScoreSet, maxFar: number, grid: readonly number[]): DetPoint | undefined {
+  return grid.map((t) => errorRates(scores, t)).find((point) => point.far <= maxFar);
+}
+
 /** from, from + step, ... up to `to` inclusive, rounded so 0.1 + 0.2 prints as 0.3. */
 export function thresholdGrid(from: number, to: number, step: number): number[] {
   const count = Math.round((to - from) / step) + 1;

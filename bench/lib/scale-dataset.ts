@@ -1,4 +1,3 @@
-import { EMBEDDING_DIMENSION } from '../../src/common/embedding.js';
 import { byPerson } from './real-embeddings.js';
 import { perturb, randomUnitVector } from './vectors.js';
 
@@ -25,6 +24,7 @@ const LOOKALIKE_SIMILARITY = [0.4, 0.9] as const;
  * an enrolled person, never stored themselves.
  */
 export function realLookingDataset(real: Map<string, Float32Array>, faceCount: number, probeCount: number, random: () => number): ScaleDataset {
+  const dimension = real.values().next().value?.length ?? 0;
   const people = [...byPerson(real.keys()).values()];
   const gallery = people.map((ids) => real.get(ids[0])!);
   const withSecond = people.filter((ids) => ids.length >= 2);
@@ -41,19 +41,19 @@ export function realLookingDataset(real: Map<string, Float32Array>, faceCount: n
     face: (index) => {
       if (index < galleryCount) return gallery[index];
       if (index < galleryCount + lookalikeCount) return perturb(bases[index % bases.length], low + (high - low) * random(), random);
-      return randomUnitVector(random, EMBEDDING_DIMENSION);
+      return randomUnitVector(random, dimension);
     },
     probes: [...probeIds].map((id) => real.get(id)!),
   };
 }
 
 /** Without the bench:accuracy cache: random unit vectors, probes are stored faces moved to `probeSimilarity`. */
-export function syntheticDataset(faceCount: number, probeCount: number, probeSimilarity: number, random: () => number): ScaleDataset {
+export function syntheticDataset(faceCount: number, probeCount: number, probeSimilarity: number, random: () => number, dimension: number): ScaleDataset {
   const stored: Float32Array[] = [];
   return {
     description: `${faceCount} random unit vectors; probes: stored faces moved to cosine ${probeSimilarity}`,
     face: () => {
-      const vector = randomUnitVector(random, EMBEDDING_DIMENSION);
+      const vector = randomUnitVector(random, dimension);
       if (stored.length < probeCount * 20) stored.push(vector);
       return vector;
     },

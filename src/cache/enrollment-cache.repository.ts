@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { fromVectorLiteral, toVectorLiteral } from '../common/embedding.js';
 import { PrismaService } from '../database/prisma.service.js';
 import type { DbClient } from '../database/db-client.js';
+import { EmbedderContract } from '../inference/embedder-contract.js';
 import { EnrollmentKeyMetadata, parseEnrollmentKeyMetadata } from './enrollment-key.js';
 
 export interface CachedFace {
@@ -10,33 +11,42 @@ export interface CachedFace {
   expiresAt: Date;
 }
 
-/** Every statement on vectors_cache: the face vectors of recent no-matches, waiting for add_user. */
+/**
+ * Every statement on vectors_cache: the face vectors of recent no-matches, waiting for add_user. Each
+ * names the embedder that made it, and only the configured embedder's are ever taken.
+ */
 @Injectable()
 export class EnrollmentCacheRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly embedder: EmbedderContract,
+  ) {}
 
   async put(key: string, embedding: Float32Array, metadata: EnrollmentKeyMetadata, expiresAt: Date): Promise<void> {
     await this.prisma.$executeRawUnsafe(
-      `INSERT INTO vectors_cache (key, embedding, metadata, expires_at) VALUES ($1, $2::vector, $3::jsonb, $4)`,
+      `INSERT INTO vectors_cache (key, embedding, metadata, expires_at, embedder_id) VALUES ($1, $2::vector, $3::jsonb, $4, $5)`,
       key,
-      toVectorLiteral(embedding),
+      toVectorLiteral(embedding, this.embedder.dimension),
       JSON.stringify(metadata),
       expiresAt,
+      this.embedder.id,
     );
   }
 
   /**
    * Removes and returns the entry in one statement, so two concurrent takes of one key
-   * cannot both succeed. An expired entry is never returned, even before the purge runs.
+   * cannot both succeed. An expired entry is never returned, even before the purge runs, nor one
+   * another embedder made (a replica still running the old one): for this embedder that key is unknown.
    */
   async takeOnce(key: string, db: DbClient = this.prisma): Promise<CachedFace | null> {
     const rows = await db.$queryRawUnsafe<{ embedding: string; metadata: unknown; expires_at: Date }[]>(
-      `DELETE FROM vectors_cache WHERE key = $1 AND expires_at > now()
+      `DELETE FROM vectors_cache WHERE key = $1 AND expires_at > now() AND embedder_id = $2
        RETURNING embedding::text AS embedding, metadata, expires_at`,
       key,
+      this.embedder.id,
     );
     const row = rows[0];
-    return row ? { embedding: fromVectorLiteral(row.embedding), metadata: parseEnrollmentKeyMetadata(row.metadata), expiresAt: row.expires_at } : null;
+    return row ? { embedding: fromVectorLiteral(row.embedding, this.embedder.dimension), metadata: parseEnrollmentKeyMetadata(row.metadata), expiresAt: row.expires_at } : null;
   }
 
   /** Deletes every expired entry; returns how many went. */

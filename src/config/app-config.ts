@@ -16,6 +16,8 @@ export class AppConfig {
   readonly tritonGrpcUrl: string;
   readonly tritonTimeoutMs: number;
   readonly modelRepository: string;
+  /** The embedder's folder in modelRepository. */
+  readonly embedderModel: string;
   readonly ortIntraOpThreads: number;
   readonly ortWorkerThreads: number;
   /** Explicit overrides; when undefined the embedder's shipped thresholds apply (src/gallery/thresholds.ts). */
@@ -49,6 +51,7 @@ export class AppConfig {
     this.tritonGrpcUrl = env.TRITON_GRPC_URL;
     this.tritonTimeoutMs = env.TRITON_TIMEOUT_MS;
     this.modelRepository = env.MODEL_REPOSITORY;
+    this.embedderModel = env.EMBEDDER_MODEL;
     this.ortIntraOpThreads = env.ORT_INTRA_OP_THREADS;
     this.ortWorkerThreads = env.ORT_WORKER_THREADS;
     this.matchThresholdOverride = env.MATCH_THRESHOLD;

@@ -53,6 +53,13 @@ export class Environment {
   @IsString()
   MODEL_REPOSITORY = './model_repository';
 
+  /**
+   * The embedder: a model folder of MODEL_REPOSITORY that declares its preprocessing (docs/models.md,
+   * "Bring your own embedder"). The gallery records it; another one on the same gallery stops the start.
+   */
+  @Matches(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, { message: 'EMBEDDER_MODEL must be a model folder name (letters, digits, _ . -)' })
+  EMBEDDER_MODEL = 'face_embedder';
+
   /** ONNX Runtime intra-op threads per session; 1 avoids thread spinning on small machines. */
   @Transform(toInt) @IsInt() @Min(1) @Max(64)
   ORT_INTRA_OP_THREADS = 1;
@@ -129,7 +136,7 @@ export class Environment {
 }
 
 const ENVIRONMENT_KEYS: readonly (keyof Environment)[] = [
-  'PORT', 'DATABASE_URL', 'DATABASE_POOL_MAX', 'DATABASE_START_TIMEOUT_MS', 'DATA_DIR', 'INFERENCE_BACKEND', 'TRITON_GRPC_URL', 'TRITON_TIMEOUT_MS', 'HNSW_EF_SEARCH', 'EMBEDDED_SHARED_BUFFERS_MB', 'MODEL_REPOSITORY',
+  'PORT', 'DATABASE_URL', 'DATABASE_POOL_MAX', 'DATABASE_START_TIMEOUT_MS', 'DATA_DIR', 'INFERENCE_BACKEND', 'TRITON_GRPC_URL', 'TRITON_TIMEOUT_MS', 'HNSW_EF_SEARCH', 'EMBEDDED_SHARED_BUFFERS_MB', 'MODEL_REPOSITORY', 'EMBEDDER_MODEL',
   'ORT_INTRA_OP_THREADS', 'ORT_WORKER_THREADS', 'MATCH_THRESHOLD', 'DUPLICATE_FACE_THRESHOLD', 'VERIFY_THRESHOLD', 'ENROLLMENT_TTL_SECONDS', 'MAX_UPLOAD_BYTES', 'API_KEYS', 'LOG_LEVEL',
   'RATE_LIMIT_PER_MINUTE', 'MAX_INFLIGHT_RECOGNITIONS', 'MAX_QUEUED_RECOGNITIONS', 'PIPELINE_TIMEOUT_MS', 'CORS_ORIGINS', 'SHUTDOWN_DRAIN_MS', 'TRUST_PROXY',
 ];

@@ -4,4 +4,6 @@ export const AdvisoryLock = {
   MIGRATIONS: 7_234_001,
   /** Enrollments take turns at "is this face enrolled yet? no: insert it". */
   ENROLLMENT: 7_234_002,
+  /** Replicas starting together take turns at checking the gallery's embedder (and resizing its empty vector columns). */
+  GALLERY_EMBEDDER: 7_234_003,
 } as const;

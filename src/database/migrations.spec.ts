@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { EMBEDDING_DIMENSION } from '../common/embedding.js';
 import { projectRoot } from '../common/paths.js';
 import { applyMigrations, readMigrations, SqlRunner } from './migrations.js';
 
@@ -28,11 +27,11 @@ function fakeRunner(recorded: { migration_name: string; checksum: string }[], fa
 }
 
 describe('migrations', () => {
-  it('declare every vector column with the embedder dimension the code uses', async () => {
+  it('declare the vector columns for the shipped embedder (512-D); the start resizes them for another while the gallery is empty', async () => {
     const migrations = await readMigrations(migrationsDir);
     const dimensions = migrations.flatMap((m) => [...m.sql.matchAll(/vector\((\d+)\)/g)].map((match) => Number(match[1])));
     expect(dimensions.length).toBeGreaterThan(0);
-    expect(new Set(dimensions)).toEqual(new Set([EMBEDDING_DIMENSION]));
+    expect(new Set(dimensions)).toEqual(new Set([512]));
   });
 
   it('take the lock before anything else, apply only what is not recorded, and record each with its checksum, in one transaction', async () => {

@@ -8,7 +8,8 @@ import { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { DatabaseStartup } from './database-startup.js';
 import { startEmbeddedPostgres, pgliteRunner } from './embedded-postgres.js';
 import { connectionPool, withExternalRunner } from './external-postgres.js';
-import { applyMigrations, readMigrations } from './migrations.js';
+import type { DatabaseStartCheck } from './database-start-check.js';
+import { applyMigrations, readMigrations, SqlRunner } from './migrations.js';
 import { ResilientAdapterFactory, retryOnBrokenConnection } from './resilient-adapter.js';
 
 /** A stopped database must turn into a quick 503, not a request that hangs. */
@@ -37,12 +38,22 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   /** pgvector's HNSW candidate list size for k-NN statements (HNSW_EF_SEARCH); bench:scale varies it. */
   hnswEfSearch = 40;
 
-  static async connect(config: AppConfig): Promise<PrismaService> {
+  /** `check` runs after the migrations, before anything is served; its failure stops the start (DatabaseStartCheck). */
+  static async connect(config: AppConfig, check?: DatabaseStartCheck): Promise<PrismaService> {
     const logger = new Logger('Database');
     const migrations = await readMigrations(path.join(projectRoot(), 'prisma', 'migrations'));
+    const migrate = async (runner: SqlRunner) => {
+      const applied = await applyMigrations(runner, migrations);
+      await check?.afterMigrations(runner);
+      return applied;
+    };
     if (config.databaseUrl === undefined) {
       const pglite = await startEmbeddedPostgres(config.dataDir, { sharedBuffersMb: config.embeddedSharedBuffersMb });
-      const applied = await applyMigrations(pgliteRunner(pglite), migrations);
+      // Closed on a refusal, so that the data directory is left as it was, for the next start.
+      const applied = await migrate(pgliteRunner(pglite)).catch(async (error: unknown) => {
+        await pglite.close().catch(() => undefined);
+        throw error;
+      });
       logger.log(`Embedded PostgreSQL ready under ${path.resolve(config.dataDir)}; migrations applied: ${applied.length}`);
       const service = new PrismaService({ adapter: new PrismaPGlite(pglite), transactionOptions: TRANSACTION_OPTIONS });
       service.hnswEfSearch = config.hnswEfSearch;
@@ -56,7 +67,7 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     service.hnswEfSearch = config.hnswEfSearch;
     service.startup = startup;
     service.started = startup.run(async () => {
-      const applied = await withExternalRunner(databaseUrl, (runner) => applyMigrations(runner, migrations), CONNECT_TIMEOUT_MS);
+      const applied = await withExternalRunner(databaseUrl, migrate, CONNECT_TIMEOUT_MS);
       logger.log(`External PostgreSQL ready; migrations applied: ${applied.length}`);
     });
     service.started.catch((error: unknown) => logger.error(`Database start failed: ${error instanceof Error ? error.message : String(error)}`));

@@ -1,4 +1,5 @@
 import { Module, OnModuleInit, Optional } from '@nestjs/common';
+import { EmbedderContract } from '../inference/embedder-contract.js';
 import { InferenceBackend } from '../inference/inference-backend.js';
 import { InferenceModule } from '../inference/inference.module.js';
 import { Metrics } from '../metrics/metrics.js';
@@ -15,7 +16,12 @@ import { PipelineAdmission } from './pipeline-admission.js';
 @Module({
   imports: [InferenceModule],
   providers: [
-    { provide: FacePipeline, inject: [InferenceBackend], useFactory: (backend: InferenceBackend) => new FacePipeline(backend) },
+    // EmbedderContract comes from the global GalleryEmbedderModule: the gallery and the pipeline share one embedder.
+    {
+      provide: FacePipeline,
+      inject: [InferenceBackend, EmbedderContract],
+      useFactory: (backend: InferenceBackend, embedder: EmbedderContract) => new FacePipeline(backend, embedder),
+    },
     PipelineAdmission,
     GatedFacePipeline,
   ],

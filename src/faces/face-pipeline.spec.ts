@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { shippedEmbedder } from '../../test/support/embedders.js';
 import { createOnnxBackend, npmSamplePhoto, sharedDataAvailable, sharedDataDir } from '../../test/support/face-fixtures.js';
 import { ApiError, ErrorCode } from '../common/api-error.js';
-import { EMBEDDING_DIMENSION } from '../common/embedding.js';
 import { OnnxRuntimeBackend } from '../inference/onnx-runtime.backend.js';
 import { FacePipeline } from './face-pipeline.js';
 import { DEFAULT_THRESHOLDS } from '../gallery/thresholds.js';
@@ -22,7 +22,7 @@ describe('FacePipeline', () => {
   let pipeline: FacePipeline;
   beforeAll(async () => {
     backend = await createOnnxBackend();
-    pipeline = new FacePipeline(backend);
+    pipeline = new FacePipeline(backend, shippedEmbedder());
   });
   afterAll(() => backend.onModuleDestroy());
 
@@ -114,7 +114,7 @@ describe('FacePipeline', () => {
     const half = await sharp(full).resize({ width: 960 }).jpeg({ quality: 90 }).toBuffer();
     const a = await pipeline.embedLargestFace(full);
     const b = await pipeline.embedLargestFace(half);
-    expect(a.embedding).toHaveLength(EMBEDDING_DIMENSION);
+    expect(a.embedding).toHaveLength(512);
     expect(Math.hypot(...a.embedding)).toBeCloseTo(1, 5);
     expect(a.facesDetected).toBe(4);
     expect(dot(a.embedding, b.embedding)).toBeGreaterThan(0.9);
@@ -130,7 +130,7 @@ describe('FacePipeline', () => {
     expect(largest.facesDetected).toBe(detected.faces.length);
     expect(detected.faces).toContainEqual(largest.face);
     // The two flip views run as one batch of 2; the result must equal one view at a time, summed in the same order.
-    const single = new FacePipeline(backend, { flipAugmentation: false });
+    const single = new FacePipeline(backend, shippedEmbedder().withPreprocessing({ flipAugmentation: false }));
     const views = [await single.embedAligned(largest.aligned), await single.embedAligned(mirror(largest.aligned))];
     const sum = views[0].map((value, i) => value + views[1][i]);
     const norm = Math.sqrt(sum.reduce((total, value) => total + value * value, 0));

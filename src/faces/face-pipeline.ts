@@ -1,10 +1,10 @@
 import sharp from 'sharp';
 import { ApiError } from '../common/api-error.js';
-import { EMBEDDING_DIMENSION } from '../common/embedding.js';
 import { Box, Point, roundTo } from '../common/geometry.js';
+import type { EmbedderContract } from '../inference/embedder-contract.js';
 import { InferenceBackend } from '../inference/inference-backend.js';
 import { FACE_MODELS } from '../inference/model-repository.js';
-import { alignFace, ALIGNED_FACE_SIZE } from './alignment.js';
+import { alignFace } from './alignment.js';
 import {
   averageWithMirrored,
   decodeLandmarks,
@@ -25,6 +25,7 @@ import {
   nonMaximumSuppression,
   trustedInFrame,
 } from './detection/ultraface.js';
+import { meanOfUnitRows, runEmbedder } from './embedder-run.js';
 import { faceQuality, laplacianVariance } from './face-quality.js';
 import { decodeImage, DecodedImage } from './image-decoding.js';
 import { cropResize, mirror, RgbImage, toGrey, toPlanarTensor } from './rgb-image.js';
@@ -52,16 +53,13 @@ export interface DetectionResult {
 export interface EmbeddedFace {
   readonly facesDetected: number;
   readonly face: DetectedFace;
-  /** L2-normalised, EMBEDDING_DIMENSION long. Biometric data: never log it. */
+  /** L2-normalised, as long as the embedder's vectors. Biometric data: never log it. */
   readonly embedding: Float32Array;
   readonly timings: StageTimings;
 }
 
+/** How faces are found and aligned; how they are embedded is the embedder's own declaration (EmbedderContract). */
 export interface FacePipelineOptions {
-  /** Average the embeddings of the face and its mirror image (measured by bench:accuracy). */
-  readonly flipAugmentation: boolean;
-  /** Channel order fed to the embedder; MobileFaceNet here was trained on BGR. */
-  readonly embedderBgr: boolean;
   /** Average the landmarks found on the face crop and on its mirror image (measured by bench:accuracy). */
   readonly landmarkFlip: boolean;
   /** Align on MTCNN O-Net's 5 points (face_landmarks5) instead of the 68-point model's: fewer wrong top-1 matches (bench:accuracy). */
@@ -71,8 +69,6 @@ export interface FacePipelineOptions {
 }
 
 export const DEFAULT_FACE_PIPELINE_OPTIONS: FacePipelineOptions = {
-  flipAugmentation: true,
-  embedderBgr: true,
   landmarkFlip: true,
   onetAlignment: true,
   maxFaces: 50,
@@ -92,6 +88,8 @@ export class FacePipeline {
 
   constructor(
     private readonly backend: InferenceBackend,
+    /** The configured embedder: which model, its dimension and its preprocessing. */
+    readonly embedder: EmbedderContract,
     options: Partial<FacePipelineOptions> = {},
   ) {
     this.options = { ...DEFAULT_FACE_PIPELINE_OPTIONS, ...options };
@@ -114,7 +112,7 @@ export class FacePipeline {
     return { facesDetected, face, embedding, timings };
   }
 
-  /** The most prominent face, aligned to the embedder's 112x112 template; embedLargestFace minus the embedding. */
+  /** The most prominent face, aligned to the 112x112 ArcFace template; embedLargestFace minus the embedding. */
   async alignLargestFace(image: Buffer): Promise<{ facesDetected: number; face: DetectedFace; aligned: RgbImage; timings: StageTimings }> {
     const timings: StageTimings = {};
     const decoded = await timed(timings, 'decode', () => decodeImage(image));
@@ -129,30 +127,16 @@ export class FacePipeline {
   }
 
   /**
-   * The L2-normalised embedding of an aligned 112x112 face. With flip augmentation it is the mean of
-   * the unit embeddings of the face and its mirror image, normalised again.
+   * The L2-normalised embedding of an aligned 112x112 face, fed as the embedder declares. With its
+   * flip augmentation it is the mean of the unit embeddings of the face and its mirror image, normalised again.
    */
   async embedAligned(aligned: RgbImage): Promise<Float32Array> {
-    const views = this.options.flipAugmentation ? [aligned, mirror(aligned)] : [aligned];
-    // One run over a batch of [views, 3, 112, 112] (the embedder batches, max_batch_size 16): it
+    const views = this.embedder.preprocessing.flipAugmentation ? [aligned, mirror(aligned)] : [aligned];
+    // One run over both views where the embedder batches (the shipped one: max_batch_size 16): it
     // measured slightly faster than two concurrent runs and is one request under Triton. The rows
     // equal single runs exactly (docs/models.md).
-    const size = 3 * ALIGNED_FACE_SIZE * ALIGNED_FACE_SIZE;
-    const data = new Float32Array(views.length * size);
-    views.forEach((view, index) => data.set(toPlanarTensor(view, this.options.embedderBgr), index * size));
-    const outputs = await this.backend.infer(FACE_MODELS.embedder, {
-      input: { data, dims: [views.length, 3, ALIGNED_FACE_SIZE, ALIGNED_FACE_SIZE] },
-    });
-    const vectors = outputs.output.data;
-    if (vectors.length !== views.length * EMBEDDING_DIMENSION) {
-      throw new Error(`Embedder returned ${vectors.length} values, expected ${views.length * EMBEDDING_DIMENSION}`);
-    }
-    const sum = new Float32Array(EMBEDDING_DIMENSION);
-    for (let view = 0; view < views.length; view++) {
-      const unit = l2Normalise(vectors.subarray(view * EMBEDDING_DIMENSION, (view + 1) * EMBEDDING_DIMENSION));
-      for (let i = 0; i < EMBEDDING_DIMENSION; i++) sum[i] += unit[i];
-    }
-    return l2Normalise(sum);
+    const rows = await runEmbedder(this.backend, this.embedder, views);
+    return meanOfUnitRows(rows, views.length, this.embedder.dimension);
   }
 
   private async findFaces(decoded: DecodedImage, timings: StageTimings): Promise<FoundFace[]> {
@@ -265,13 +249,6 @@ export function faceProminence(box: Box, imageWidth: number, imageHeight: number
   const offsetX = box.x + box.width / 2 - imageWidth / 2;
   const offsetY = box.y + box.height / 2 - imageHeight / 2;
   return (visible * visible) / (box.width * box.height) - 2 * (offsetX * offsetX + offsetY * offsetY);
-}
-
-function l2Normalise(vector: Float32Array): Float32Array {
-  let norm = 0;
-  for (const value of vector) norm += value * value;
-  norm = Math.sqrt(norm) || 1;
-  return vector.map((value) => value / norm);
 }
 
 const clampInt = (value: number, min: number, max: number) => Math.min(max, Math.max(min, Math.round(value)));

@@ -1,3 +1,4 @@
+import { shippedEmbedder } from '../../test/support/embedders.js';
 import { createOnnxBackend } from '../../test/support/face-fixtures.js';
 import { npmSamplePhoto } from '../../test/support/face-photos.js';
 import { OnnxRuntimeBackend } from '../inference/onnx-runtime.backend.js';
@@ -16,8 +17,8 @@ describe('O-Net alignment (face_landmarks5) on real faces', () => {
   let from68: FacePipeline;
   beforeAll(async () => {
     backend = await createOnnxBackend();
-    onet = new FacePipeline(backend, { onetAlignment: true });
-    from68 = new FacePipeline(backend, { onetAlignment: false });
+    onet = new FacePipeline(backend, shippedEmbedder(), { onetAlignment: true });
+    from68 = new FacePipeline(backend, shippedEmbedder(), { onetAlignment: false });
   });
   afterAll(() => backend.onModuleDestroy());
 

@@ -101,20 +101,36 @@ export function mirror(image: RgbImage): RgbImage {
   return { data: out, width: image.width, height: image.height };
 }
 
-/**
- * Planar NCHW float tensor data with (x - 127) / 128 scaling, the normalisation both the
- * detector and the embedder were trained with; `bgr` swaps the channel order.
- */
-export function toPlanarTensor(image: RgbImage, bgr: boolean): Float32Array {
+/** How a model wants its pixels: channel order, per-channel (x - mean) / std, and memory layout. */
+export interface PixelNormalisation {
+  readonly colourOrder: 'RGB' | 'BGR';
+  /** Per channel, in the order the model takes them. */
+  readonly mean: readonly [number, number, number];
+  readonly std: readonly [number, number, number];
+  /** NCHW: one plane per channel; NHWC: the channels of each pixel together. */
+  readonly layout: 'NCHW' | 'NHWC';
+}
+
+/** Float tensor data for one image (no batch dimension), written into `out` at `offset` when given. */
+export function toTensor(image: RgbImage, normalisation: PixelNormalisation, out = new Float32Array(image.width * image.height * 3), offset = 0): Float32Array {
   const plane = image.width * image.height;
-  const out = new Float32Array(plane * 3);
   const { data } = image;
-  const first = bgr ? 2 : 0;
-  const last = bgr ? 0 : 2;
-  for (let i = 0, j = 0; i < plane; i++, j += 3) {
-    out[i] = (data[j + first] - 127) * 0.0078125;
-    out[plane + i] = (data[j + 1] - 127) * 0.0078125;
-    out[2 * plane + i] = (data[j + last] - 127) * 0.0078125;
+  const source = normalisation.colourOrder === 'BGR' ? [2, 1, 0] : [0, 1, 2];
+  const { mean, std } = normalisation;
+  // Multiplying by 1/std equals dividing for the power-of-two 128 the shipped models use.
+  const scale = [1 / std[0], 1 / std[1], 1 / std[2]];
+  const planar = normalisation.layout === 'NCHW';
+  for (let c = 0; c < 3; c++) {
+    const from = source[c];
+    const [m, k] = [mean[c], scale[c]];
+    const start = offset + (planar ? c * plane : c);
+    const step = planar ? 1 : 3;
+    for (let i = 0, j = from, o = start; i < plane; i++, j += 3, o += step) out[o] = (data[j] - m) * k;
   }
   return out;
+}
+
+/** Planar NCHW with (x - 127) / 128, the detector's input; `bgr` swaps the channel order. */
+export function toPlanarTensor(image: RgbImage, bgr: boolean): Float32Array {
+  return toTensor(image, { colourOrder: bgr ? 'BGR' : 'RGB', layout: 'NCHW', mean: [127, 127, 127], std: [128, 128, 128] });
 }

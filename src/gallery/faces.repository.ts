@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { toVectorLiteral } from '../common/embedding.js';
 import { PrismaService } from '../database/prisma.service.js';
 import type { DbClient } from '../database/db-client.js';
+import { EmbedderContract } from '../inference/embedder-contract.js';
 import type { NearestUser, NewFace } from './gallery-records.js';
 
 interface NearestRow {
@@ -54,21 +55,29 @@ const NEAREST_USERS_SQL = `
   WHERE r.rank <= $3
   ORDER BY r.probe, r.distance`;
 
-/** Every statement on face vectors. pgvector operators are raw SQL; `<=>` is cosine distance. */
+/**
+ * Every statement on face vectors. pgvector operators are raw SQL; `<=>` is cosine distance. Each face
+ * names the embedder that made it; the search needs no filter on it, since the start refuses a
+ * gallery holding another embedder's faces (gallery-embedder.ts).
+ */
 @Injectable()
 export class FacesRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly embedder: EmbedderContract,
+  ) {}
 
   async insert(userId: string, face: NewFace, db: DbClient = this.prisma): Promise<string> {
     const rows = await db.$queryRawUnsafe<{ id: string }[]>(
-      `INSERT INTO faces (id, user_id, embedding, detection_score, box, quality)
-       VALUES (gen_random_uuid(), $1::uuid, $2::vector, $3, $4::jsonb, $5)
+      `INSERT INTO faces (id, user_id, embedding, detection_score, box, quality, embedder_id)
+       VALUES (gen_random_uuid(), $1::uuid, $2::vector, $3, $4::jsonb, $5, $6)
        RETURNING id::text AS id`,
       userId,
-      toVectorLiteral(face.embedding),
+      toVectorLiteral(face.embedding, this.embedder.dimension),
       face.detectionScore,
       JSON.stringify(face.box),
       face.quality,
+      this.embedder.id,
     );
     return rows[0].id;
   }
@@ -80,7 +89,7 @@ export class FacesRepository {
   async nearestUsers(probes: readonly Float32Array[], k: number, db: DbClient = this.prisma): Promise<NearestUser[][]> {
     const byProbe: NearestUser[][] = probes.map(() => []);
     if (probes.length === 0) return byProbe;
-    const parameters = nearestUsersParameters(probes, k);
+    const parameters = this.nearestUsersParameters(probes, k);
     const rows = await this.prisma.inVectorSearch(db, (client) => client.$queryRawUnsafe<NearestRow[]>(NEAREST_USERS_SQL, ...parameters));
     for (const row of rows) {
       byProbe[row.probe].push({
@@ -94,7 +103,7 @@ export class FacesRepository {
 
   /** The plan of exactly the statement nearestUsers runs, with the same settings: proof that the HNSW index serves it. */
   async explainNearestUsers(probes: readonly Float32Array[], k: number, db: DbClient = this.prisma): Promise<string> {
-    const parameters = nearestUsersParameters(probes, k);
+    const parameters = this.nearestUsersParameters(probes, k);
     const rows = await this.prisma.inVectorSearch(db, (client) => client.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${NEAREST_USERS_SQL}`, ...parameters));
     return rows.map((row) => row['QUERY PLAN']).join('\n');
   }
@@ -109,7 +118,7 @@ export class FacesRepository {
     const rows = await this.prisma.$queryRawUnsafe<{ similarity: number | null }[]>(
       `SELECT max(1 - (embedding <=> $2::vector))::float8 AS similarity FROM faces WHERE user_id = $1::uuid`,
       userId,
-      toVectorLiteral(embedding),
+      toVectorLiteral(embedding, this.embedder.dimension),
     );
     return rows[0]?.similarity ?? null;
   }
@@ -117,8 +126,8 @@ export class FacesRepository {
   count(): Promise<number> {
     return this.prisma.face.count();
   }
-}
 
-function nearestUsersParameters(probes: readonly Float32Array[], k: number): [string[], number, number] {
-  return [probes.map(toVectorLiteral), facePoolFor(k), k];
+  private nearestUsersParameters(probes: readonly Float32Array[], k: number): [string[], number, number] {
+    return [probes.map((probe) => toVectorLiteral(probe, this.embedder.dimension)), facePoolFor(k), k];
+  }
 }

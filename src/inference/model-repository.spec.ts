@@ -37,6 +37,7 @@ describe('parseModelConfig', () => {
       inputs: [{ name: 'input', dataType: 'TYPE_FP32', dims: [3, 112, 112] }],
       outputs: [{ name: 'output', dataType: 'TYPE_FP32', dims: [512] }],
       dynamicBatching: true,
+      parameters: {},
     });
   });
 
@@ -54,6 +55,14 @@ describe('parseModelConfig', () => {
       ['scores', [-1, 2]],
       ['boxes', [-1, 4]],
     ]);
+  });
+
+  it('reads string parameters, in the map-entry form Triton writes, as a list or one entry at a time', () => {
+    const listed = parseModelConfig(`${EMBEDDER_CONFIG}parameters [ { key: "a" value: { string_value: "1" } }, { key: "b", value: { string_value: "x,y" } } ]`);
+    expect(listed.parameters).toEqual({ a: '1', b: 'x,y' });
+    const repeated = parseModelConfig(`${EMBEDDER_CONFIG}parameters { key: "a" value { string_value: "1" } }\nparameters: { key: "b" value: { string_value: "2" } }`);
+    expect(repeated.parameters).toEqual({ a: '1', b: '2' });
+    expect(() => parseModelConfig(`${EMBEDDER_CONFIG}parameters { key: "a" value { } }`)).toThrow(/parameter "a" has no string_value/);
   });
 
   it('treats repeated scalar fields as a list and unescapes strings', () => {

@@ -16,6 +16,8 @@ export interface ModelConfig {
   readonly inputs: readonly TensorConfig[];
   readonly outputs: readonly TensorConfig[];
   readonly dynamicBatching: boolean;
+  /** `parameters` entries with a string_value: Triton passes them to the backend; embedders declare their preprocessing here. */
+  readonly parameters: Readonly<Record<string, string>>;
 }
 
 /** What models:build records beside each model, so a reader can tell what it is serving. */
@@ -33,6 +35,11 @@ export const FACE_MODELS = {
   /** MTCNN O-Net: 5 points for alignment (FacePipelineOptions.onetAlignment). */
   landmarks5: 'face_landmarks5',
 } as const;
+
+/** The models the pipeline runs: FACE_MODELS with the configured embedder (EMBEDDER_MODEL) in place of the shipped one. */
+export function faceModelNames(embedderModel: string = FACE_MODELS.embedder): string[] {
+  return Object.values({ ...FACE_MODELS, embedder: embedderModel });
+}
 
 type PbValue = string | number | PbMessage | PbValue[];
 interface PbMessage {
@@ -119,6 +126,19 @@ function toTensorConfig(value: PbValue): TensorConfig {
   };
 }
 
+function toParameters(entries: PbValue[] | undefined): Record<string, string> {
+  const parameters: Record<string, string> = {};
+  for (const entry of entries ?? []) {
+    const message = entry as PbMessage;
+    const key = single(message, 'key');
+    const value = single((single(message, 'value') ?? {}) as PbMessage, 'string_value');
+    if (typeof key !== 'string') throw new Error('config.pbtxt: a parameter has no key');
+    if (value === undefined) throw new Error(`config.pbtxt: parameter "${key}" has no string_value`);
+    parameters[key] = String(value);
+  }
+  return parameters;
+}
+
 /** Parses a config.pbtxt into the fields the backends use. */
 export function parseModelConfig(text: string): ModelConfig {
   const message = parseProtoText(text);
@@ -131,6 +151,7 @@ export function parseModelConfig(text: string): ModelConfig {
     inputs: (message.input ?? []).map(toTensorConfig),
     outputs: (message.output ?? []).map(toTensorConfig),
     dynamicBatching: message.dynamic_batching !== undefined,
+    parameters: toParameters(message.parameters),
   };
 }
 

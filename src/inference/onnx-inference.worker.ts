@@ -6,6 +6,7 @@ import type { ModelStatus, TensorMap } from './inference-backend.js';
 export interface OnnxWorkerOptions {
   readonly modelRepository: string;
   readonly ortIntraOpThreads: number;
+  readonly embedderModel?: string;
 }
 
 export type WorkerRequest = { id: number; model: string; inputs: TensorMap } | { close: true };

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { modelRepository } from '../../test/support/face-fixtures.js';
 import { MODEL_SPECS } from '../../tools/models/model-specs.mjs';
-import { EMBEDDING_DIMENSION } from '../common/embedding.js';
+import { readEmbedderContract } from './embedder-contract.js';
 import { FACE_MODELS, modelPaths, readModelConfig, readModelManifest } from './model-repository.js';
 import { OnnxRuntimeBackend } from './onnx-runtime.backend.js';
 
 describe('the built model repository', () => {
-  it.each(Object.values(FACE_MODELS))('%s: model.onnx has the hash its manifest records, from the pinned package', (model) => {
+  it.each(MODEL_SPECS.map((spec) => spec.name))('%s: model.onnx has the hash its manifest records, from the pinned package', (model) => {
     const manifest = readModelManifest(modelRepository, model);
     const actual = createHash('sha256').update(readFileSync(modelPaths(modelRepository, model).onnx)).digest('hex');
     expect(manifest.model).toBe(model);
@@ -18,10 +18,21 @@ describe('the built model repository', () => {
     expect(manifest.source).toMatchObject({ package: pinned.name, version: pinned.version, integrity: pinned.integrity });
   });
 
-  it('has an embedder whose output length is the stored vector dimension', () => {
-    const config = readModelConfig(modelRepository, FACE_MODELS.embedder);
-    expect(config.outputs[0].dims.at(-1)).toBe(EMBEDDING_DIMENSION);
-    expect(config.platform).toBe('onnxruntime_onnx');
+  it.each([
+    [FACE_MODELS.embedder, 512],
+    ['face_embedder_256', 256],
+  ])('%s declares its preprocessing, and its vectors have the length its graph gives (%i)', async (model, dimension) => {
+    const embedder = readEmbedderContract(modelRepository, model);
+    expect(embedder.dimension).toBe(dimension);
+    expect(embedder.preprocessing).toEqual({ colourOrder: 'BGR', mean: [127, 127, 127], std: [128, 128, 128], layout: 'NCHW', templateSize: 112, flipAugmentation: true });
+    expect(readModelConfig(modelRepository, model).platform).toBe('onnxruntime_onnx');
+    const backend = await OnnxRuntimeBackend.create({ modelRepository, ortIntraOpThreads: 1 }, [model]);
+    try {
+      const outputs = await backend.infer(model, { [embedder.inputName]: { data: new Float32Array(2 * 3 * 112 * 112).fill(0.1), dims: embedder.inputDims(2) } });
+      expect(outputs[embedder.outputName].dims).toEqual([2, dimension]);
+    } finally {
+      await backend.onModuleDestroy();
+    }
   });
 });
 

@@ -3,7 +3,7 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import * as ort from 'onnxruntime-node';
 import { AppConfig } from '../config/app-config.js';
 import { InferenceBackend, InferenceUnavailableError, ModelStatus, TensorMap } from './inference-backend.js';
-import { FACE_MODELS, ModelConfig, modelPaths, readModelConfig } from './model-repository.js';
+import { faceModelNames, ModelConfig, modelPaths, readModelConfig } from './model-repository.js';
 
 interface LoadedModel {
   readonly config: ModelConfig;
@@ -21,13 +21,17 @@ export class OnnxRuntimeBackend extends InferenceBackend implements OnModuleDest
   private readonly logger = new Logger(OnnxRuntimeBackend.name);
   private released = false;
 
-  private constructor(private readonly models: ReadonlyMap<string, LoadedModel>) {
+  private constructor(
+    private readonly models: ReadonlyMap<string, LoadedModel>,
+    /** What the pipeline needs, loaded or not: what status() reports on. */
+    private readonly needed: readonly string[],
+  ) {
     super();
   }
 
   static async create(
-    config: Pick<AppConfig, 'modelRepository' | 'ortIntraOpThreads'>,
-    modelNames: readonly string[] = Object.values(FACE_MODELS),
+    config: Pick<AppConfig, 'modelRepository' | 'ortIntraOpThreads'> & Partial<Pick<AppConfig, 'embedderModel'>>,
+    modelNames: readonly string[] = faceModelNames(config.embedderModel),
   ): Promise<OnnxRuntimeBackend> {
     const options: ort.InferenceSession.SessionOptions = {
       intraOpNumThreads: config.ortIntraOpThreads,
@@ -48,7 +52,7 @@ export class OnnxRuntimeBackend extends InferenceBackend implements OnModuleDest
       checkSessionMatchesConfig(session, modelConfig);
       models.set(name, { config: modelConfig, session });
     }
-    return new OnnxRuntimeBackend(models);
+    return new OnnxRuntimeBackend(models, faceModelNames(config.embedderModel));
   }
 
   modelConfig(model: string): ModelConfig {
@@ -80,7 +84,7 @@ export class OnnxRuntimeBackend extends InferenceBackend implements OnModuleDest
 
   /** Each model the pipeline needs: ready while its session is loaded and not yet released. */
   async status(): Promise<ModelStatus[]> {
-    return Object.values(FACE_MODELS).map((model) => {
+    return this.needed.map((model) => {
       if (!this.models.has(model)) return { model, ready: false, reason: 'no session loaded for this model' };
       if (this.released) return { model, ready: false, reason: 'session released (shutting down)' };
       return { model, ready: true };

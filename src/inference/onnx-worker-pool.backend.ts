@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import { InferenceBackend, InferenceUnavailableError, ModelStatus, TensorMap } from './inference-backend.js';
-import { FACE_MODELS } from './model-repository.js';
+import { faceModelNames } from './model-repository.js';
 import type { OnnxWorkerOptions, WorkerReply, WorkerRequest } from './onnx-inference.worker.js';
 
 /** What the pool knows of one worker's sessions: what it loaded, and whether it still runs. */
@@ -50,14 +50,19 @@ export class OnnxWorkerPoolBackend extends InferenceBackend implements OnModuleD
   readonly kind = 'onnx' as const;
   private nextId = 0;
 
-  private constructor(private readonly workers: PoolWorker[]) {
+  private constructor(
+    private readonly workers: PoolWorker[],
+    private readonly needed: readonly string[],
+  ) {
     super();
   }
 
-  static async create(config: Pick<AppConfig, 'modelRepository' | 'ortIntraOpThreads' | 'ortWorkerThreads'>): Promise<OnnxWorkerPoolBackend> {
-    const options: OnnxWorkerOptions = { modelRepository: config.modelRepository, ortIntraOpThreads: config.ortIntraOpThreads };
+  static async create(
+    config: Pick<AppConfig, 'modelRepository' | 'ortIntraOpThreads' | 'ortWorkerThreads'> & Partial<Pick<AppConfig, 'embedderModel'>>,
+  ): Promise<OnnxWorkerPoolBackend> {
+    const options: OnnxWorkerOptions = { modelRepository: config.modelRepository, ortIntraOpThreads: config.ortIntraOpThreads, embedderModel: config.embedderModel };
     const workers = await Promise.all(Array.from({ length: config.ortWorkerThreads }, () => startWorker(options)));
-    return new OnnxWorkerPoolBackend(workers);
+    return new OnnxWorkerPoolBackend(workers, faceModelNames(config.embedderModel));
   }
 
   infer(model: string, inputs: TensorMap): Promise<TensorMap> {
@@ -72,7 +77,7 @@ export class OnnxWorkerPoolBackend extends InferenceBackend implements OnModuleD
   }
 
   async status(): Promise<ModelStatus[]> {
-    return Object.values(FACE_MODELS).map((model) => poolModelStatus(model, this.workers));
+    return this.needed.map((model) => poolModelStatus(model, this.workers));
   }
 
   /** Each worker releases its sessions and ends; one that does not within 5 s is terminated. */

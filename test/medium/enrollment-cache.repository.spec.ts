@@ -1,4 +1,7 @@
 import { EnrollmentCacheRepository } from '../../src/cache/enrollment-cache.repository.js';
+import { pgliteRunner } from '../../src/database/embedded-postgres.js';
+import { EmbeddersRepository } from '../../src/gallery/embedders.repository.js';
+import { syntheticEmbedder } from '../support/embedders.js';
 import { MigratedDatabase, migratedDatabase } from '../support/migrated-database.js';
 import { randomUnitVector } from '../support/test-app.js';
 
@@ -11,7 +14,7 @@ describe('EnrollmentCacheRepository on the embedded database', () => {
   let cache: EnrollmentCacheRepository;
   beforeAll(async () => {
     db = await migratedDatabase();
-    cache = new EnrollmentCacheRepository(db.prisma);
+    cache = new EnrollmentCacheRepository(db.prisma, db.embedder);
   });
   beforeEach(() => db.reset());
   afterAll(() => db.close());
@@ -42,9 +45,24 @@ describe('EnrollmentCacheRepository on the embedded database', () => {
 
   it('refuses a row whose metadata this service did not write, rather than hand it on unchecked', async () => {
     await db.prisma.$executeRawUnsafe(
-      `INSERT INTO vectors_cache (key, embedding, metadata, expires_at) VALUES ('odd', $1::vector, '{"quality": "high"}'::jsonb, now() + interval '1 hour')`,
+      `INSERT INTO vectors_cache (key, embedding, metadata, expires_at, embedder_id) VALUES ('odd', $1::vector, '{"quality": "high"}'::jsonb, now() + interval '1 hour', $2)`,
       `[${Array.from(randomUnitVector(6)).join(',')}]`,
+      db.embedder.id,
     );
     await expect(cache.takeOnce('odd')).rejects.toThrow(/malformed metadata/);
+  });
+
+  it('never lets a key another embedder made be taken: for this embedder it is unknown, and it stays for its own', async () => {
+    const other = syntheticEmbedder(512, 'b');
+    await new EmbeddersRepository(pgliteRunner(db.pglite)).record(other);
+    const othersCache = new EnrollmentCacheRepository(db.prisma, other);
+    await othersCache.put('made-by-b', randomUnitVector(7), metadata, inSeconds(600));
+    expect(await cache.takeOnce('made-by-b')).toBeNull();
+    expect(await cache.count()).toBe(1);
+    expect(await othersCache.takeOnce('made-by-b')).not.toBeNull();
+  });
+
+  it('refuses a vector of another length than its embedder\'s, before it reaches SQL', async () => {
+    await expect(cache.put('short', randomUnitVector(8, 256), metadata, inSeconds(600))).rejects.toThrow(/Embedding has 256 dimensions, expected 512/);
   });
 });

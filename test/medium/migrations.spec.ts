@@ -32,7 +32,7 @@ describe('the migration runner on the embedded database', () => {
 
   it('creates the schema and records each migration as Prisma Migrate would (sha256 of migration.sql)', async () => {
     expect(await applyMigrations(pgliteRunner(db), migrations)).toEqual(migrations.map((m) => m.name));
-    expect(await tables()).toEqual(['_prisma_migrations', 'faces', 'users', 'vectors_cache']);
+    expect(await tables()).toEqual(['_prisma_migrations', 'embedders', 'faces', 'users', 'vectors_cache']);
     const rows = await recorded();
     expect(rows.map((row) => row.migration_name)).toEqual(migrations.map((m) => m.name));
     for (const row of rows) {

@@ -24,7 +24,7 @@ describe('UsersRepository and FacesRepository on the embedded database', () => {
   beforeAll(async () => {
     db = await migratedDatabase();
     users = new UsersRepository(db.prisma);
-    faces = new FacesRepository(db.prisma);
+    faces = new FacesRepository(db.prisma, db.embedder);
   });
   beforeEach(() => db.reset());
   afterAll(() => db.close());

@@ -6,6 +6,9 @@ import { projectRoot } from '../../src/common/paths.js';
 import { pgliteRunner } from '../../src/database/embedded-postgres.js';
 import { applyMigrations, readMigrations } from '../../src/database/migrations.js';
 import { PrismaService } from '../../src/database/prisma.service.js';
+import { claimGallery } from '../../src/gallery/gallery-embedder.js';
+import type { EmbedderContract } from '../../src/inference/embedder-contract.js';
+import { syntheticEmbedder } from './embedders.js';
 
 export const migrationsDir = path.join(projectRoot(), 'prisma', 'migrations');
 
@@ -18,19 +21,23 @@ export interface MigratedDatabase {
   readonly pglite: PGlite;
   /** The app's Prisma client on that database: what the repositories take. */
   readonly prisma: PrismaService;
+  /** The embedder the gallery was claimed for, as the app's start does: what the repositories take too. */
+  readonly embedder: EmbedderContract;
   /** Empties every table, so each test starts from nothing. */
   reset(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** The medium tier's database: the embedded PostgreSQL, migrated by the app's own runner, no Nest. */
-export async function migratedDatabase(): Promise<MigratedDatabase> {
+/** The medium tier's database: the embedded PostgreSQL, migrated and claimed for `embedder` by the app's own code, no Nest. */
+export async function migratedDatabase(embedder: EmbedderContract = syntheticEmbedder()): Promise<MigratedDatabase> {
   const pglite = await freshDatabase();
   await applyMigrations(pgliteRunner(pglite), await readMigrations(migrationsDir));
+  await claimGallery(pgliteRunner(pglite), embedder);
   const prisma = new PrismaService({ adapter: new PrismaPGlite(pglite) });
   return {
     pglite,
     prisma,
+    embedder,
     reset: async () => {
       await pglite.exec('TRUNCATE users, faces, vectors_cache CASCADE');
     },

@@ -2,7 +2,7 @@ import type { ModelConfig } from '../model-repository.js';
 import { metadataMismatch } from './model-metadata-check.js';
 
 const embedder: ModelConfig = {
-  name: 'face_embedder', platform: 'onnxruntime_onnx', maxBatchSize: 0, dynamicBatching: false,
+  name: 'face_embedder', platform: 'onnxruntime_onnx', maxBatchSize: 0, dynamicBatching: false, parameters: {},
   inputs: [{ name: 'input', dataType: 'TYPE_FP32', dims: [1, 3, 112, 112] }],
   outputs: [{ name: 'output', dataType: 'TYPE_FP32', dims: [1, 512] }],
 };

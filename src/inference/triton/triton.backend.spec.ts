@@ -17,7 +17,7 @@ class DoublingBackend extends InferenceBackend {
 }
 
 const batched: ModelConfig = {
-  name: 'batched', platform: 'onnxruntime_onnx', maxBatchSize: 8, dynamicBatching: true,
+  name: 'batched', platform: 'onnxruntime_onnx', maxBatchSize: 8, dynamicBatching: true, parameters: {},
   inputs: [{ name: 'x', dataType: 'TYPE_FP32', dims: [3] }],
   outputs: [{ name: 'y', dataType: 'TYPE_FP32', dims: [3] }],
 };

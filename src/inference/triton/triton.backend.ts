@@ -2,7 +2,7 @@ import { Logger, OnModuleDestroy } from '@nestjs/common';
 import type { ChannelOptions, ClientUnaryCall, requestCallback } from '@grpc/grpc-js';
 import type { AppConfig } from '../../config/app-config.js';
 import { InferenceBackend, InferenceUnavailableError, ModelStatus, Tensor, TensorMap } from '../inference-backend.js';
-import { FACE_MODELS, ModelConfig, readModelConfig } from '../model-repository.js';
+import { faceModelNames, ModelConfig, readModelConfig } from '../model-repository.js';
 import { callWithRetry, DEFAULT_RETRY_POLICY, RetryPolicy, toBackendError } from './grpc-call-policy.js';
 import { createKServeClient, KServeClient, ModelInferRequest } from './kserve-protocol.js';
 import { metadataMismatch } from './model-metadata-check.js';
@@ -56,8 +56,8 @@ export class TritonBackend extends InferenceBackend implements OnModuleDestroy {
   }
 
   /** Reads the face models' config.pbtxt from the repository that Triton serves too. */
-  static fromConfig(config: Pick<AppConfig, 'tritonGrpcUrl' | 'tritonTimeoutMs' | 'modelRepository'>): TritonBackend {
-    const models = Object.values(FACE_MODELS).map((name) => readModelConfig(config.modelRepository, name));
+  static fromConfig(config: Pick<AppConfig, 'tritonGrpcUrl' | 'tritonTimeoutMs' | 'modelRepository'> & Partial<Pick<AppConfig, 'embedderModel'>>): TritonBackend {
+    const models = faceModelNames(config.embedderModel).map((name) => readModelConfig(config.modelRepository, name));
     return new TritonBackend({ url: config.tritonGrpcUrl, timeoutMs: config.tritonTimeoutMs, models });
   }
 

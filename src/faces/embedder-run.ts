@@ -1,0 +1,53 @@
+import type { EmbedderContract } from '../inference/embedder-contract.js';
+import type { InferenceBackend, Tensor } from '../inference/inference-backend.js';
+import { RgbImage, toTensor } from './rgb-image.js';
+
+/** The embedder's input for aligned crops, fed as its declared preprocessing says. */
+export function embedderInput(crops: readonly RgbImage[], embedder: EmbedderContract): Tensor {
+  const size = embedder.preprocessing.templateSize;
+  const perCrop = 3 * size * size;
+  const data = new Float32Array(crops.length * perCrop);
+  crops.forEach((crop, index) => {
+    if (crop.width !== size || crop.height !== size) throw new Error(`Aligned crop is ${crop.width}x${crop.height}, the embedder takes ${size}x${size}`);
+    toTensor(crop, embedder.preprocessing, data, index * perCrop);
+  });
+  return { data, dims: embedder.inputDims(crops.length) };
+}
+
+/**
+ * Runs the embedder on aligned crops, as many per run as it takes (the shipped one: 16), and returns
+ * one row of `dimension` raw values per crop, in order. Runs go to the backend together.
+ */
+export async function runEmbedder(backend: InferenceBackend, embedder: EmbedderContract, crops: readonly RgbImage[]): Promise<Float32Array> {
+  const runs: RgbImage[][] = [];
+  for (let start = 0; start < crops.length; start += embedder.facesPerRun) runs.push(crops.slice(start, start + embedder.facesPerRun));
+  const outputs = await Promise.all(
+    runs.map(async (run) => (await backend.infer(embedder.model, { [embedder.inputName]: embedderInput(run, embedder) }))[embedder.outputName]?.data),
+  );
+  const rows = new Float32Array(crops.length * embedder.dimension);
+  let offset = 0;
+  outputs.forEach((values, index) => {
+    const expected = runs[index].length * embedder.dimension;
+    if (values?.length !== expected) throw new Error(`Embedder "${embedder.model}" returned ${values?.length ?? 'no'} values for "${embedder.outputName}", expected ${expected}`);
+    rows.set(values, offset);
+    offset += expected;
+  });
+  return rows;
+}
+
+/** The L2-normalised mean of `count` rows after normalising each: one embedding from several views of a face. */
+export function meanOfUnitRows(rows: Float32Array, count: number, dimension: number): Float32Array {
+  const sum = new Float32Array(dimension);
+  for (let row = 0; row < count; row++) {
+    const unit = l2Normalise(rows.subarray(row * dimension, (row + 1) * dimension));
+    for (let i = 0; i < dimension; i++) sum[i] += unit[i];
+  }
+  return l2Normalise(sum);
+}
+
+export function l2Normalise(vector: Float32Array): Float32Array {
+  let norm = 0;
+  for (const value of vector) norm += value * value;
+  norm = Math.sqrt(norm) || 1;
+  return vector.map((value) => value / norm);
+}

@@ -1,0 +1,20 @@
+import { EmbedderContract, readEmbedderContract } from '../../src/inference/embedder-contract.js';
+import { FACE_MODELS } from '../../src/inference/model-repository.js';
+import { modelRepository } from './face-fixtures.js';
+
+/** The shipped embedder, as the service reads it from the built model repository. */
+export function shippedEmbedder(): EmbedderContract {
+  return readEmbedderContract(modelRepository, FACE_MODELS.embedder);
+}
+
+/** The second embedder models:build writes (256-D), which EMBEDDER_MODEL selects. */
+export const SECOND_EMBEDDER = 'face_embedder_256';
+
+/**
+ * An embedder that never runs, for repository tests: it only gives stored vectors their dimension and
+ * an identity. Different `weights` give different identities.
+ */
+export function syntheticEmbedder(dimension = 512, weights = 'a'): EmbedderContract {
+  const preprocessing = { colourOrder: 'BGR', mean: [127, 127, 127], std: [128, 128, 128], layout: 'NCHW', templateSize: 112, flipAugmentation: true } as const;
+  return new EmbedderContract(`synthetic_${dimension}_${weights}`, 'input', 'output', 16, dimension, weights.repeat(64).slice(0, 64), preprocessing);
+}
