@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { modelRepository } from '../../test/support/face-fixtures.js';
+import { MODEL_SPECS } from '../../tools/models/model-specs.mjs';
 import { FACE_MODELS, modelPaths, parseModelConfig } from './model-repository.js';
 import { sessionTensors } from './onnx-runtime.backend.js';
 
@@ -13,8 +14,9 @@ import { sessionTensors } from './onnx-runtime.backend.js';
 const models = readdirSync(modelRepository).filter((entry) => statSync(join(modelRepository, entry)).isDirectory());
 
 describe('model_repository/ config.pbtxt against the ONNX files', () => {
-  it('holds the face models, each in Triton layout', () => {
-    expect([...models].sort()).toEqual(Object.values(FACE_MODELS).sort());
+  it('holds the face models and the second embedder, each in Triton layout', () => {
+    expect([...models].sort()).toEqual(MODEL_SPECS.map((spec) => spec.name).sort());
+    expect(models).toEqual(expect.arrayContaining(Object.values(FACE_MODELS)));
     for (const model of models) {
       expect(statSync(modelPaths(modelRepository, model).onnx).isFile()).toBe(true);
     }

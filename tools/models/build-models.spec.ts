@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { modelRepository } from '../../test/support/face-fixtures.js';
+import { embedderContractFrom } from '../../src/inference/embedder-contract.js';
 import { parseModelConfig } from '../../src/inference/model-repository.js';
 import { checkBatchParity } from './batch-parity.mjs';
 import { builtSha256, MODEL_SPECS, SOURCE_PACKAGE } from './model-specs.mjs';
 import { withBatchPreservingReshape, withDynamicBatch } from './onnx-batch-dim.mjs';
+import { checkProjectionParity, orthogonalProjection, withAppendedProjection } from './onnx-projection.mjs';
 import { extractFromTgz } from './tar-reader.mjs';
 import { renderTritonConfig } from './triton-config.mjs';
 
@@ -64,6 +66,52 @@ describe('models:build', () => {
     );
     const diffs = await checkBatchParity(source, rewritten, { input: 'input', output: 'output', rowDims: spec.inputs[0].dims });
     for (const diff of Object.values(diffs)) expect(diff).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('declares each embedder\'s preprocessing in config.pbtxt, as the service reads it', () => {
+    const embedders = MODEL_SPECS.filter((spec) => spec.embedding !== undefined);
+    expect(embedders.map((spec) => spec.name)).toEqual(['face_embedder', 'face_embedder_256']);
+    for (const spec of embedders) {
+      const embedder = embedderContractFrom(parseModelConfig(renderTritonConfig(spec)), builtSha256(spec));
+      expect(embedder.preprocessing).toEqual(spec.embedding);
+      expect(embedder.dimension).toBe(spec.outputs[0].dims.at(-1));
+    }
+  });
+
+  it('projects with a matrix of orthonormal columns, the same on every build', () => {
+    const matrix = orthogonalProjection(512, 256, 20261216);
+    expect(orthogonalProjection(512, 256, 20261216)).toEqual(matrix);
+    expect(orthogonalProjection(512, 256, 7)).not.toEqual(matrix);
+    let worst = 0;
+    for (let a = 0; a < 256; a += 5) {
+      for (let b = 0; b < 256; b++) {
+        let dot = 0;
+        for (let i = 0; i < 512; i++) dot += matrix[i * 256 + a] * matrix[i * 256 + b];
+        worst = Math.max(worst, Math.abs(dot - (a === b ? 1 : 0)));
+      }
+    }
+    expect(worst).toBeLessThan(1e-6);
+  });
+
+  (hasSourceTarball ? it : it.skip)('builds face_embedder_256 from the pinned source to the pinned graph: the shipped one times the matrix, row by row at every batch', async () => {
+    const spec = MODEL_SPECS.find((entry) => entry.name === 'face_embedder_256')!;
+    const base = MODEL_SPECS.find((entry) => entry.name === spec.projection!.base)!;
+    const source = extractFromTgz(readFileSync(sourceTarball), [base.sourceFile]).get(base.sourceFile)!;
+    const names = { inputs: base.inputs.map((t) => t.name), outputs: base.outputs.map((t) => t.name), dimParam: base.batching!.dimParam };
+    const baseGraph = withBatchPreservingReshape(withDynamicBatch(source, names), base.batching!.finalReshapeOutput);
+    const { from, dimension, seed } = spec.projection!;
+    const matrix = orthogonalProjection(512, dimension, seed);
+    const projected = withAppendedProjection(baseGraph, { from, to: 'embedding', matrix, dimension });
+    expect(createHash('sha256').update(projected).digest('hex')).toBe(spec.projection!.outputSha256);
+    const io = { input: 'input', baseOutput: from, output: 'embedding', rowDims: spec.inputs[0].dims, matrix, dimension };
+    expect(await checkProjectionParity(baseGraph, projected, io)).toBeLessThanOrEqual(1e-5);
+    for (const diff of Object.values(await checkBatchParity(projected, projected, { input: 'input', output: 'embedding', rowDims: spec.inputs[0].dims }))) expect(diff).toBe(0);
+    // The check has teeth: the graph built with one weight changed fails against the declared matrix.
+    const altered = Float32Array.from(matrix);
+    altered[3 * dimension + 17] += 0.05;
+    const wrong = withAppendedProjection(baseGraph, { from, to: 'embedding', matrix: altered, dimension });
+    await expect(checkProjectionParity(baseGraph, wrong, io)).rejects.toThrow(/projection parity: max abs diff/);
+    expect(() => withAppendedProjection(baseGraph, { from: 'no_such_output', to: 'embedding', matrix, dimension })).toThrow(/exactly one output, "no_such_output" \(found output\)/);
   });
 
   it('extracts only the wanted files from a gzipped tarball', () => {
