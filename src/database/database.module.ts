@@ -12,8 +12,9 @@ import { PrismaService } from './prisma.service.js';
   providers: [
     {
       provide: PrismaService,
-      inject: [AppConfig, { token: DatabaseStartCheck, optional: true }],
-      useFactory: (config: AppConfig, check?: DatabaseStartCheck) => PrismaService.connect(config, check),
+      // Required, not optional: Nest would take a check that failed to build for a missing one and serve the database unchecked.
+      inject: [AppConfig, DatabaseStartCheck],
+      useFactory: (config: AppConfig, check: DatabaseStartCheck) => PrismaService.connect(config, check),
     },
   ],
   exports: [PrismaService],

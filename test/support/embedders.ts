@@ -18,3 +18,14 @@ export function syntheticEmbedder(dimension = 512, weights = 'a'): EmbedderContr
   const preprocessing = { colourOrder: 'BGR', mean: [127, 127, 127], std: [128, 128, 128], layout: 'NCHW', templateSize: 112, flipAugmentation: true } as const;
   return new EmbedderContract(`synthetic_${dimension}_${weights}`, 'input', 'output', 16, dimension, weights.repeat(64).slice(0, 64), preprocessing);
 }
+
+/**
+ * What an operator sets to serve the second embedder: its folder and its own thresholds, chosen by
+ * `npm run bench:accuracy -- --embedder face_embedder_256` by the shipped rules (docs/models.md).
+ */
+export const SECOND_EMBEDDER_ENV = {
+  EMBEDDER_MODEL: SECOND_EMBEDDER,
+  MATCH_THRESHOLD: '0.49',
+  DUPLICATE_FACE_THRESHOLD: '0.6',
+  VERIFY_THRESHOLD: '0.3',
+} as const;
