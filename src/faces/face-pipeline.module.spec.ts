@@ -1,5 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { ConfigModule } from '../config/config.module.js';
+import { GalleryEmbedderModule } from '../gallery/gallery-embedder.module.js';
 import { InferenceBackend, ModelStatus, TensorMap } from '../inference/inference-backend.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { Metrics } from '../metrics/metrics.js';
@@ -20,7 +21,7 @@ class IdleBackend extends InferenceBackend {
 describe('FacePipelineModule', () => {
   it('provides the pipeline, and reports the admission gate\'s load in /metrics as it is when scraped', async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot({ MAX_INFLIGHT_RECOGNITIONS: '1', MAX_QUEUED_RECOGNITIONS: '4' }), MetricsModule, FacePipelineModule],
+      imports: [ConfigModule.forRoot({ MAX_INFLIGHT_RECOGNITIONS: '1', MAX_QUEUED_RECOGNITIONS: '4' }), GalleryEmbedderModule, MetricsModule, FacePipelineModule],
     })
       .overrideProvider(InferenceBackend)
       .useValue(new IdleBackend())

@@ -8,6 +8,7 @@ import { InferenceBackend, ModelStatus, TensorMap } from '../inference/inference
 import { InferenceModule } from '../inference/inference.module.js';
 import { FacePipelineModule } from './face-pipeline.module.js';
 import { PipelineAdmission } from './pipeline-admission.js';
+import { GalleryEmbedderModule } from '../gallery/gallery-embedder.module.js';
 
 const events: string[] = [];
 const release = new Map<string, () => void>();
@@ -58,7 +59,12 @@ describe('shutdown order through the real modules', () => {
 
   it('stops accepting, drains requests, waits for pipeline work whose client left, then frees the models', async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot({ MAX_INFLIGHT_RECOGNITIONS: '1', MAX_QUEUED_RECOGNITIONS: '5', SHUTDOWN_DRAIN_MS: '10000' }), FacePipelineModule, InferenceModule],
+      imports: [
+        ConfigModule.forRoot({ MAX_INFLIGHT_RECOGNITIONS: '1', MAX_QUEUED_RECOGNITIONS: '5', SHUTDOWN_DRAIN_MS: '10000' }),
+        GalleryEmbedderModule,
+        FacePipelineModule,
+        InferenceModule,
+      ],
       controllers: [WorkController],
     })
       .overrideProvider(InferenceBackend)
