@@ -11,6 +11,7 @@ describe('validateEnvironment', () => {
       inferenceBackend: 'onnx',
       tritonGrpcUrl: 'localhost:8001',
       modelRepository: './model_repository',
+      embedderModel: 'face_embedder',
       enrollmentTtlSeconds: 600,
       maxUploadBytes: 10_485_760,
       apiKeys: [],
@@ -63,5 +64,7 @@ describe('validateEnvironment', () => {
 
   it('ignores unrelated variables', () => {
     expect(() => validateEnvironment({ HOME: '/root', PATH: '/bin' })).not.toThrow();
+    expect(new AppConfig(validateEnvironment({ EMBEDDER_MODEL: 'my_arcface-r100.v2' })).embedderModel).toBe('my_arcface-r100.v2');
+    expect(() => validateEnvironment({ EMBEDDER_MODEL: '../elsewhere' })).toThrow(/EMBEDDER_MODEL must be a model folder name/);
   });
 });
