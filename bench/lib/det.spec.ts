@@ -1,4 +1,4 @@
-import { detCurve, errorRates, histogram, oneToNScoreSet, pairScoreSet, ScoreSet, thresholdGrid } from './det.js';
+import { bestAccuracy, detCurve, errorRates, histogram, oneToNScoreSet, pairScoreSet, pointNearestFar, ScoreSet, thresholdGrid } from './det.js';
 
 // Hand-counted: genuine 0.9, 0.7, 0.5 and one that can never be accepted; five impostors.
 const scores: ScoreSet = { genuine: [0.9, 0.7, 0.5, -Infinity], impostor: [0.1, 0.4, 0.5, 0.6, 0.2] };
@@ -14,6 +14,14 @@ describe('DET points', () => {
     [0.95, 4 / 4, 0],
   ])('at %d: FRR %d, FAR %d', (threshold, frr, far) => {
     expect(errorRates(scores, threshold)).toEqual({ threshold, frr, far });
+  });
+
+  it('picks the threshold whose FAR is nearest a target, and the one deciding most attempts right', () => {
+    const grid = [0.3, 0.5, 0.55, 0.65, 0.8];
+    expect(pointNearestFar(scores, 0.25, grid)).toEqual({ threshold: 0.55, frr: 2 / 4, far: 1 / 5 });
+    expect(pointNearestFar(scores, 0, grid).threshold).toBe(0.65); // the lowest of the thresholds at FAR 0
+    // 0.5: 3 genuine accepted + 3 impostors refused; 0.65: 2 + 5 = 7 of 9.
+    expect(bestAccuracy(scores, grid)).toEqual({ threshold: 0.65, accuracy: 7 / 9 });
   });
 
   it('detCurve gives one point per threshold, in order', () => {

@@ -29,12 +29,20 @@ export function detCurve(scores: ScoreSet, thresholds: readonly number[]): DetPo
   return thresholds.map((t) => errorRates(scores, t));
 }
 
-/**
- * The lowest threshold of `grid` (ascending) whose FAR is at most `maxFar`: the operating point a
- * threshold is chosen at. Undefined when none is.
- */
-export function thresholdAtFar(scores: ScoreSet, maxFar: number, grid: readonly number[]): DetPoint | undefined {
-  return grid.map((t) => errorRates(scores, t)).find((point) => point.far <= maxFar);
+/** The point of `grid` whose FAR is nearest `targetFar` (the lower threshold on a tie): a threshold chosen for a false-accept rate. */
+export function pointNearestFar(scores: ScoreSet, targetFar: number, grid: readonly number[]): DetPoint {
+  return detCurve(scores, grid).reduce((best, point) => (Math.abs(point.far - targetFar) < Math.abs(best.far - targetFar) ? point : best));
+}
+
+/** The threshold of `grid` with the most attempts decided right (genuine accepted, impostor refused), and that share. */
+export function bestAccuracy(scores: ScoreSet, grid: readonly number[]): { threshold: number; accuracy: number } {
+  const total = scores.genuine.length + scores.impostor.length;
+  return grid
+    .map((threshold) => {
+      const { frr, far } = errorRates(scores, threshold);
+      return { threshold, accuracy: (scores.genuine.length * (1 - frr) + scores.impostor.length * (1 - far)) / total };
+    })
+    .reduce((best, point) => (point.accuracy > best.accuracy ? point : best));
 }
 
 /** from, from + step, ... up to `to` inclusive, rounded so 0.1 + 0.2 prints as 0.3. */
