@@ -25,7 +25,7 @@ export function syntheticEmbedder(dimension = 512, weights = 'a'): EmbedderContr
  */
 export const SECOND_EMBEDDER_ENV = {
   EMBEDDER_MODEL: SECOND_EMBEDDER,
-  MATCH_THRESHOLD: '0.49',
-  DUPLICATE_FACE_THRESHOLD: '0.6',
-  VERIFY_THRESHOLD: '0.3',
+  MATCH_THRESHOLD: '0.51',
+  DUPLICATE_FACE_THRESHOLD: '0.62',
+  VERIFY_THRESHOLD: '0.33',
 } as const;
