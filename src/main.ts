@@ -8,6 +8,7 @@ import { installGracefulShutdown } from './common/graceful-shutdown.js';
 import { AppConfig } from './config/app-config.js';
 import { InvalidEnvironmentError } from './config/environment.js';
 import { PipelineAdmission } from './faces/pipeline-admission.js';
+import { ServingState } from './health/serving-state.js';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), { bufferLogs: true });
@@ -19,7 +20,8 @@ async function bootstrap(): Promise<void> {
   }
   await app.listen(config.port);
   const pipeline = app.get(PipelineAdmission, { strict: false });
-  installGracefulShutdown(app, config.shutdownDrainMs, () => pipeline.whenIdle());
+  const serving = app.get(ServingState, { strict: false });
+  installGracefulShutdown(app, config.shutdownDrainMs, { settle: () => pipeline.whenIdle(), onDrainStart: () => serving.startDraining() });
   new Logger('Bootstrap').log(`Face Matrix listening on port ${config.port}; Swagger at /api/docs`);
 }
 

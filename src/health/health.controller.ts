@@ -3,12 +3,21 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { DatabaseHealthIndicator } from './database.health.js';
 import { InferenceHealthIndicator } from './inference.health.js';
+import { ServingHealthIndicator } from './serving.health.js';
 
+const NOT_READY = 'Error envelope (error_code 506, Retry-After) plus the Terminus report: `details` names what is down';
+
+/**
+ * Three questions, three routes (docs/deployment.md): is the process up (liveness), can this
+ * replica take requests (Kubernetes readiness), and is the whole service ready, shared database
+ * and inference backend included (API.md's readiness, for monitoring and smoke tests).
+ */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
+    private readonly serving: ServingHealthIndicator,
     private readonly database: DatabaseHealthIndicator,
     private readonly inference: InferenceHealthIndicator,
   ) {}
@@ -20,12 +29,26 @@ export class HealthController {
     return this.health.check([]);
   }
 
+  @Get('serving')
+  @HealthCheck()
+  @ApiOperation({
+    summary: 'This replica can take requests: started, in-process models loaded, not draining after SIGTERM (Kubernetes readiness)',
+    description:
+      'Checks only what lives in this process (and the embedded database when DATABASE_URL is unset). A shared PostgreSQL ' +
+      'or Triton being down does not fail it: requests then get 503 envelopes with Retry-After, and /health/ready reports the outage.',
+  })
+  @ApiOkResponse({ description: 'Terminus report: serving up' })
+  @ApiServiceUnavailableResponse({ description: NOT_READY })
+  servingNow(): Promise<HealthCheckResult> {
+    return this.health.check([() => this.serving.isServing()]);
+  }
+
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: the database answers and the inference backend has its models ready' })
-  @ApiOkResponse({ description: 'Terminus report: every dependency up' })
-  @ApiServiceUnavailableResponse({ description: 'Error envelope (error_code 506) plus the Terminus report' })
+  @ApiOperation({ summary: 'Readiness of the whole service: this replica serves, the database answers and the inference backend has its models ready' })
+  @ApiOkResponse({ description: 'Terminus report: serving, database and inference all up' })
+  @ApiServiceUnavailableResponse({ description: NOT_READY })
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.database.isHealthy(), () => this.inference.isHealthy()]);
+    return this.health.check([() => this.serving.isServing(), () => this.database.isHealthy(), () => this.inference.isHealthy()]);
   }
 }
