@@ -37,11 +37,21 @@ export interface AppProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts the compiled app on DATA_DIR and a free port; resolves once /health/ready answers 200. */
-export async function spawnApp(mainJs: string, dataDir: string, env: Record<string, string> = {}): Promise<AppProcess> {
+/**
+ * Starts the compiled app on DATA_DIR and a free port; resolves once /health/ready answers 200.
+ * `as` runs it from another folder (an image layout) or as another user.
+ */
+export async function spawnApp(
+  mainJs: string,
+  dataDir: string,
+  env: Record<string, string> = {},
+  as: { cwd?: string; uid?: number; gid?: number } = {},
+): Promise<AppProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [mainJs], {
-    cwd: projectRoot(),
+    cwd: as.cwd ?? projectRoot(),
+    uid: as.uid,
+    gid: as.gid,
     env: { ...process.env, LOG_LEVEL: 'log', ...env, PORT: String(port), DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
