@@ -33,14 +33,16 @@ mkdir -p data
 start_stand_in() {
   (cd "$repo" && exec node_modules/.bin/tsx test/support/serve-kserve.ts "$grpc_port") & stand_in=$!
   pids+=("$stand_in")
-  sleep 6
+  # Polls rather than sleeps: on a busy machine a start takes several times longer.
+  for _ in $(seq 1 120); do (exec 3<>"/dev/tcp/127.0.0.1/$grpc_port") 2>/dev/null && return; sleep 0.5; done
+  echo "FAIL the KServe stand-in never listened"; exit 1
 }
 start_stand_in
 env -i PATH="$PATH" HOME="$work" NODE_ENV=production PORT="$http_port" DATA_DIR="$work/runtime/data" \
   MODEL_REPOSITORY="$work/runtime/model_repository" INFERENCE_BACKEND=triton TRITON_GRPC_URL="127.0.0.1:$grpc_port" \
   node dist/src/main.js > "$work/app.log" 2>&1 &
 pids+=("$!")
-sleep 12
+for _ in $(seq 1 180); do curl -sf -o /dev/null "localhost:$http_port/health/live" && break; sleep 0.5; done
 
 photo="$repo/node_modules/@vladmandic/face-api/demo/sample2.jpg"
 code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
