@@ -28,24 +28,28 @@ async function expectServingButNotReady(t: TestApp, down: 'database' | 'inferenc
   await request(t.http).get('/health/live').expect(200);
 }
 
-describe('readiness with the shared database stopped', () => {
+describe('readiness with each shared dependency stopped in turn', () => {
   let postgres: WirePostgres;
+  let stack: TritonTestStack;
   let t: TestApp;
   let face: Buffer;
 
+  // One app on both shared dependencies: an external PostgreSQL and Triton (the KServe stand-in).
   beforeAll(async () => {
     postgres = await WirePostgres.start();
-    t = await startTestApp({ DATABASE_URL: postgres.url, DATABASE_POOL_MAX: '1' });
+    stack = await startTritonTestStack();
+    t = await startTestApp({ DATABASE_URL: postgres.url, DATABASE_POOL_MAX: '1', INFERENCE_BACKEND: 'triton', TRITON_GRPC_URL: stack.server.url, TRITON_TIMEOUT_MS: '2000' });
     const photo = npmSamplePhoto(2);
     const detected = await request(t.http).post('/api/v1/detect').attach('image', photo, 'g.jpg').expect(200);
     face = await cropPortrait(photo, detected.body.faces[0].box);
   }, 120_000);
   afterAll(async () => {
     await t?.close();
+    await stack?.close();
     await postgres?.close();
   });
 
-  it('keeps /health/serving 200, fails /health/ready on the database, answers 503 + Retry-After, and recovers', async () => {
+  it('database down: /health/serving stays 200, /health/ready fails on the database, requests get 503 + Retry-After; it recovers', async () => {
     await request(t.http).get('/health/serving').expect(200);
     await request(t.http).get('/health/ready').expect(200);
     expect(await dependencyUp(t)).toEqual({ database: 1, inference: 1 });
@@ -58,6 +62,8 @@ describe('readiness with the shared database stopped', () => {
       expect(recognised.headers['retry-after']).toBe('5');
       const users = await request(t.http).get('/api/v1/users').timeout(30_000).expect(503);
       expect(users.body.error_code).toBe(503);
+      // What needs no database still serves.
+      await request(t.http).post('/api/v1/detect').attach('image', face, 'f.jpg').expect(200);
       expect(await dependencyUp(t)).toEqual({ database: 0, inference: 1 });
     } finally {
       await postgres.start();
@@ -66,27 +72,13 @@ describe('readiness with the shared database stopped', () => {
     await request(t.http).post('/api/v1/recognise_user').attach('image', face, 'f.jpg').expect(200);
     expect(await dependencyUp(t)).toEqual({ database: 1, inference: 1 });
   }, 120_000);
-});
 
-describe('readiness with the inference backend (Triton) stopped', () => {
-  let stack: TritonTestStack;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    stack = await startTritonTestStack();
-    t = await startTestApp({ INFERENCE_BACKEND: 'triton', TRITON_GRPC_URL: stack.server.url, TRITON_TIMEOUT_MS: '2000' });
-  }, 120_000);
-  afterAll(async () => {
-    await t?.close();
-    await stack?.close();
-  });
-
-  it('keeps /health/serving 200, fails /health/ready on inference, answers 503 (504) + Retry-After, and recovers', async () => {
+  it('Triton down: /health/serving stays 200, /health/ready fails on inference, requests get 503 (504) + Retry-After; it recovers', async () => {
     await request(t.http).get('/health/ready').expect(200);
     await stack.server.stop();
     try {
       await expectServingButNotReady(t, 'inference');
-      const recognised = await request(t.http).post('/api/v1/recognise_user').attach('image', npmSamplePhoto(2), 'g.jpg').timeout(30_000).expect(503);
+      const recognised = await request(t.http).post('/api/v1/recognise_user').attach('image', face, 'f.jpg').timeout(30_000).expect(503);
       expect(recognised.body).toMatchObject({ status: 'error', error_code: 504 });
       expect(recognised.headers['retry-after']).toBe('5');
       // What needs no model still serves.
@@ -98,6 +90,7 @@ describe('readiness with the inference backend (Triton) stopped', () => {
     await eventually(async () => {
       if ((await request(t.http).get('/health/ready')).status !== 200) throw new Error('not ready yet');
     }, 15_000);
+    await request(t.http).post('/api/v1/recognise_user').attach('image', face, 'f.jpg').expect(200);
     expect(await dependencyUp(t)).toEqual({ database: 1, inference: 1 });
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { Agent, get as httpGet } from 'node:http';
+import { Agent, get as httpGet, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AppProcess, compileApp, imageForm, spawnApp } from './support/compiled-app.js';
@@ -24,16 +24,41 @@ interface LoadResult {
   errors: string[];
 }
 
-/** CLIENTS loops of recognise_user through the Service until `stop()`; fetch keeps connections alive. */
+/**
+ * CLIENTS loops of recognise_user through the Service until `stop()`. Half use fetch, which keeps
+ * a pool of connections alive and reuses them; half open a new connection for every request, as
+ * short-lived clients do, so new connections keep arriving all through the rollout.
+ */
 function startLoad(url: string, face: Buffer): { stop(): Promise<LoadResult> } {
   const result: LoadResult = { statuses: new Map(), errors: [] };
   let running = true;
-  const loops = Array.from({ length: CLIENTS }, async () => {
+  const boundary = 'face-matrix-rollout';
+  const multipart = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="face.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
+    face,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const pooled = async () => {
+    const response = await fetch(`${url}/api/v1/recognise_user`, { method: 'POST', body: imageForm(face) });
+    await response.arrayBuffer();
+    return response.status;
+  };
+  const oneShot = () =>
+    new Promise<number>((resolve, reject) => {
+      const headers = { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': multipart.length };
+      const outgoing = httpRequest(`${url}/api/v1/recognise_user`, { method: 'POST', agent: false, headers }, (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+        response.on('error', reject);
+      });
+      outgoing.on('error', reject);
+      outgoing.end(multipart);
+    });
+  const loops = Array.from({ length: CLIENTS }, async (_, client) => {
     while (running) {
       try {
-        const response = await fetch(`${url}/api/v1/recognise_user`, { method: 'POST', body: imageForm(face) });
-        await response.arrayBuffer();
-        result.statuses.set(response.status, (result.statuses.get(response.status) ?? 0) + 1);
+        const status = await (client % 2 === 0 ? pooled() : oneShot());
+        result.statuses.set(status, (result.statuses.get(status) ?? 0) + 1);
       } catch (error) {
         result.errors.push(String((error as Error).cause ?? error));
       }
