@@ -37,7 +37,7 @@ beforeAll(async () => {
 describe('the OpenAPI document', () => {
   it("names operations as the contract does, and defines every tag it uses, with a description", () => {
     expect(operations.map((entry) => entry.operation.operationId).sort()).toEqual(
-      ['addFace', 'addUser', 'deleteUser', 'detect', 'docsUi', 'getUser', 'healthLive', 'healthReady', 'listUsers', 'metrics', 'openApiDocument', 'recogniseUser', 'verify'].sort(),
+      ['addFace', 'addUser', 'deleteUser', 'detect', 'docsUi', 'getUser', 'healthLive', 'healthReady', 'healthServing', 'listUsers', 'metrics', 'openApiDocument', 'recogniseUser', 'verify'].sort(),
     );
     const defined = new Map((document.tags as Array<{ name: string; description?: string }>).map((tag) => [tag.name, tag.description]));
     for (const { operation: op } of operations) {
