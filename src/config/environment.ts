@@ -124,7 +124,7 @@ export class Environment {
    * Express's `trust proxy`: unset = the TCP peer is the client; a number = that many proxies in front;
    * otherwise addresses/CIDRs of trusted proxies. Needed behind an ingress for per-IP rate limits.
    */
-  @Transform(blankToUndefined) @IsOptional() @Matches(/^(\d{1,2}|true|[0-9a-fA-F:.\/,\s]+|loopback|linklocal|uniquelocal)$/, {
+  @Transform(blankToUndefined) @IsOptional() @Matches(/^(\d{1,2}|true|[0-9a-fA-F:./,\s]+|loopback|linklocal|uniquelocal)$/, {
     message: 'TRUST_PROXY must be a hop count, true, or proxy addresses/CIDRs',
   })
   TRUST_PROXY?: string;
