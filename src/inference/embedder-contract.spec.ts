@@ -119,7 +119,7 @@ describe('embedderContractFrom', () => {
     ['a feature map instead of a vector', { outputs: [{ name: 'fc1', dataType: 'TYPE_FP32', dims: [8, 16] }] }, /output "fc1" has dims \[8, 16\]/],
     ['a fixed batch other than 1', { maxBatchSize: 0, inputs: [{ name: 'data', dataType: 'TYPE_FP32', dims: [4, 3, 112, 112] }] }, /after a batch of 1/],
   ])('refuses %s, naming the model and the contract', (_, overrides, expected) => {
-    const message = problemsOf(() => embedderContractFrom(config(overrides as Partial<ModelConfig>), 'f'.repeat(64)));
+    const message = problemsOf(() => embedderContractFrom(config(overrides), 'f'.repeat(64)));
     expect(message).toMatch(/^Embedder "my_arcface" cannot be used: /);
     expect(message).toMatch(expected);
     expect(message).toMatch(/docs\/models.md, "Bring your own embedder"$/);

@@ -9,8 +9,8 @@ function renderTensors(kind, tensors) {
 }
 
 /**
- * An embedder's preprocessing as config `parameters` (Triton keeps custom parameters and ignores
- * them); src/inference/embedder-contract.ts reads and validates the same keys at start.
+ * An embedder's preprocessing as config `parameters` (Triton keeps custom parameters and its ONNX
+ * Runtime backend ignores them); src/inference/embedder-contract.ts reads and validates the same keys at start.
  */
 export function embeddingParameters(embedding) {
   return {
@@ -23,9 +23,11 @@ export function embeddingParameters(embedding) {
   };
 }
 
+/** Triton's `parameters` map, one entry a key; values are strings, as Triton's parameters are. */
 function renderParameters(parameters) {
-  const items = Object.entries(parameters).map(([key, value]) => `  {\n    key: "${key}"\n    value: { string_value: "${value}" }\n  }`);
-  return `# How Face Matrix feeds this embedder (docs/models.md, "Bring your own embedder")\nparameters [\n${items.join(',\n')}\n]\n`;
+  return Object.entries(parameters)
+    .map(([key, value]) => `parameters {\n  key: "${key}"\n  value: {\n    string_value: "${value}"\n  }\n}\n`)
+    .join('');
 }
 
 export function renderTritonConfig(spec) {
@@ -39,6 +41,17 @@ export function renderTritonConfig(spec) {
     text += 'dynamic_batching {\n  # wait at most 2 ms for other requests to join a batch (a run takes ~10 ms)\n';
     text += '  max_queue_delay_microseconds: 2000\n}\n';
   }
-  if (spec.embedding) text += renderParameters(embeddingParameters(spec.embedding));
+  text += renderCpuPlacement(spec.triton);
+  if (spec.embedding) {
+    text += '# How Face Matrix feeds this embedder (docs/models.md, "Bring your own embedder")\n';
+    text += renderParameters(embeddingParameters(spec.embedding));
+  }
   return text;
+}
+
+// No `kind`: KIND_AUTO puts the instances on each GPU when there is one, else on the CPU.
+// The thread count is the ONNX Runtime backend's own parameter.
+function renderCpuPlacement({ instances, intraOpThreads }) {
+  const text = `instance_group [\n  {\n    count: ${instances}\n  }\n]\n`;
+  return text + renderParameters({ intra_op_thread_count: String(intraOpThreads) });
 }
