@@ -158,7 +158,7 @@ describeEachEngine('a gallery that knows its model: the second embedder end to e
 
 describe('an embedder that declares its preprocessing badly stops the start, naming what to fix', () => {
   it.each([
-    ['a missing key', (text: string) => text.replace(/ {2}\{\n {4}key: "face_matrix.layout"[^}]*\}\n {2}\},\n/, ''), /"face_matrix.layout" is missing \(NCHW or NHWC\)/],
+    ['a missing key', (text: string) => text.replace(/parameters \{\n {2}key: "face_matrix\.layout"[\s\S]*?\n\}\n/, ''), /"face_matrix.layout" is missing \(NCHW or NHWC\)/],
     ['a bad value', (text: string) => text.replace('string_value: "BGR"', 'string_value: "BRG"'), /"face_matrix.colour_order" is "BRG", expected RGB or BGR/],
   ])('%s', async (_, edit, expected) => {
     // A repository like the built one, but with the embedder's config.pbtxt edited.
