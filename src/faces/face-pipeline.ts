@@ -1,4 +1,3 @@
-import sharp from 'sharp';
 import { ApiError } from '../common/api-error.js';
 import { EMBEDDING_DIMENSION } from '../common/embedding.js';
 import { Box, Point, roundTo } from '../common/geometry.js';
@@ -15,17 +14,10 @@ import {
   mirrorGrey,
 } from './detection/landmarks.js';
 import { decodeOnetLandmarks, ONET_INPUT_SIZE, onetInput, OnetOutput, refinedOnetCrop, squareBox } from './detection/onet.js';
-import {
-  Candidate,
-  decodeDetections,
-  DETECTOR_INPUT,
-  DETECTOR_NMS_IOU,
-  DetectionFrame,
-  detectionFrames,
-  nonMaximumSuppression,
-  trustedInFrame,
-} from './detection/ultraface.js';
+import { detectFaces } from './detection/face-detector.js';
+import type { Candidate } from './detection/ultraface.js';
 import { faceQuality, laplacianVariance } from './face-quality.js';
+import { embeddableByProminence, MIN_FACE_SIZE_PX } from './face-selection.js';
 import { decodeImage, DecodedImage } from './image-decoding.js';
 import { cropResize, mirror, RgbImage, toGrey, toPlanarTensor } from './rgb-image.js';
 
@@ -57,6 +49,15 @@ export interface EmbeddedFace {
   readonly timings: StageTimings;
 }
 
+/** The faces of a photo that a group recognition is about, embedded. */
+export interface EmbeddedFaces {
+  /** Every face the detector found, including those too small to embed or beyond the limit asked for. */
+  readonly facesDetected: number;
+  /** The most prominent faces large enough to embed, most prominent first, at most the limit asked for. */
+  readonly faces: readonly { readonly face: DetectedFace; readonly embedding: Float32Array }[];
+  readonly timings: StageTimings;
+}
+
 export interface FacePipelineOptions {
   /** Average the embeddings of the face and its mirror image (measured by bench:accuracy). */
   readonly flipAugmentation: boolean;
@@ -66,7 +67,7 @@ export interface FacePipelineOptions {
   readonly landmarkFlip: boolean;
   /** Align on MTCNN O-Net's 5 points (face_landmarks5) instead of the 68-point model's: fewer wrong top-1 matches (bench:accuracy). */
   readonly onetAlignment: boolean;
-  /** Detections kept per image, best scores first; bounds the cost of a crowd photo. */
+  /** Faces located per image (detect: best scores first; group recognition: most prominent first); bounds the cost of a crowd photo. */
   readonly maxFaces: number;
 }
 
@@ -77,6 +78,9 @@ export const DEFAULT_FACE_PIPELINE_OPTIONS: FacePipelineOptions = {
   onetAlignment: true,
   maxFaces: 50,
 };
+
+/** Rows per embedder run: max_batch_size in model_repository/face_embedder/config.pbtxt. */
+export const EMBEDDER_MAX_BATCH = 16;
 
 interface FoundFace {
   readonly face: DetectedFace;
@@ -105,8 +109,8 @@ export class FacePipeline {
   }
 
   /**
-   * The face a recognition request is about: the most prominent one, i.e. the largest fully visible
-   * face, with faces far from the centre counting less (faceProminence). Throws 601 when there is none.
+   * The face a recognition request is about: the most prominent one large enough to embed
+   * (face-selection.ts). Throws 601 when there is no face, 603 when every face is too small.
    */
   async embedLargestFace(image: Buffer): Promise<EmbeddedFace> {
     const { facesDetected, face, aligned, timings } = await this.alignLargestFace(image);
@@ -119,13 +123,25 @@ export class FacePipeline {
     const timings: StageTimings = {};
     const decoded = await timed(timings, 'decode', () => decodeImage(image));
     const candidates = await this.detectCandidates(decoded, timings);
-    if (candidates.length === 0) throw ApiError.faceNotDetected();
     // Prominence needs the box only, so the other faces of a group photo skip landmarks and alignment.
-    const { width, height } = decoded.image;
-    const prominence = (candidate: Candidate) => faceProminence(candidate.box, width, height);
-    const chosen = candidates.reduce((best, c) => (prominence(c) > prominence(best) ? c : best));
+    const [chosen] = recognisable(decoded, candidates);
     const found = await this.locateFace(decoded, chosen, timings);
     return { facesDetected: candidates.length, face: found.face, aligned: found.aligned, timings };
+  }
+
+  /**
+   * Every face of a group photo worth recognising, most prominent first, at most `maxFaces`, embedded
+   * together: one embedder run per EMBEDDER_MAX_BATCH rows. Throws 601 / 603 as embedLargestFace does.
+   */
+  async embedFaces(image: Buffer, maxFaces: number): Promise<EmbeddedFaces> {
+    const timings: StageTimings = {};
+    const decoded = await timed(timings, 'decode', () => decodeImage(image));
+    const candidates = await this.detectCandidates(decoded, timings);
+    const chosen = recognisable(decoded, candidates).slice(0, Math.min(maxFaces, this.options.maxFaces));
+    const found: FoundFace[] = [];
+    for (const candidate of chosen) found.push(await this.locateFace(decoded, candidate, timings));
+    const embeddings = await timed(timings, 'embed', () => this.embedAlignedBatch(found.map((f) => f.aligned)));
+    return { facesDetected: candidates.length, faces: found.map(({ face }, index) => ({ face, embedding: embeddings[index] })), timings };
   }
 
   /**
@@ -133,7 +149,23 @@ export class FacePipeline {
    * the unit embeddings of the face and its mirror image, normalised again.
    */
   async embedAligned(aligned: RgbImage): Promise<Float32Array> {
-    const views = this.options.flipAugmentation ? [aligned, mirror(aligned)] : [aligned];
+    const [embedding] = await this.embedAlignedBatch([aligned]);
+    return embedding;
+  }
+
+  /** embedAligned for several faces, in order, in as few embedder runs as EMBEDDER_MAX_BATCH allows. */
+  async embedAlignedBatch(aligned: readonly RgbImage[]): Promise<Float32Array[]> {
+    if (aligned.length === 0) return [];
+    // A face and its mirror stay in one run; runs are balanced (10 flipped faces: 10 + 10 rows, not 16 + 4).
+    const facesPerRun = Math.floor(EMBEDDER_MAX_BATCH / (this.options.flipAugmentation ? 2 : 1));
+    const runSize = Math.ceil(aligned.length / Math.ceil(aligned.length / facesPerRun));
+    const embeddings: Float32Array[] = [];
+    for (let start = 0; start < aligned.length; start += runSize) embeddings.push(...(await this.embedRun(aligned.slice(start, start + runSize))));
+    return embeddings;
+  }
+
+  private async embedRun(faces: readonly RgbImage[]): Promise<Float32Array[]> {
+    const views = faces.flatMap((face) => (this.options.flipAugmentation ? [face, mirror(face)] : [face]));
     // One run over a batch of [views, 3, 112, 112] (the embedder batches, max_batch_size 16): it
     // measured slightly faster than two concurrent runs and is one request under Triton. The rows
     // equal single runs exactly (docs/models.md).
@@ -147,54 +179,33 @@ export class FacePipeline {
     if (vectors.length !== views.length * EMBEDDING_DIMENSION) {
       throw new Error(`Embedder returned ${vectors.length} values, expected ${views.length * EMBEDDING_DIMENSION}`);
     }
-    const sum = new Float32Array(EMBEDDING_DIMENSION);
-    for (let view = 0; view < views.length; view++) {
-      const unit = l2Normalise(vectors.subarray(view * EMBEDDING_DIMENSION, (view + 1) * EMBEDDING_DIMENSION));
-      for (let i = 0; i < EMBEDDING_DIMENSION; i++) sum[i] += unit[i];
-    }
-    return l2Normalise(sum);
+    const viewsPerFace = views.length / faces.length;
+    return faces.map((_, face) => {
+      const sum = new Float32Array(EMBEDDING_DIMENSION);
+      for (let row = face * viewsPerFace; row < (face + 1) * viewsPerFace; row++) {
+        const unit = l2Normalise(vectors.subarray(row * EMBEDDING_DIMENSION, (row + 1) * EMBEDDING_DIMENSION));
+        for (let i = 0; i < EMBEDDING_DIMENSION; i++) sum[i] += unit[i];
+      }
+      return l2Normalise(sum);
+    });
   }
 
   private async findFaces(decoded: DecodedImage, timings: StageTimings): Promise<FoundFace[]> {
     const found: FoundFace[] = [];
-    for (const candidate of await this.detectCandidates(decoded, timings)) found.push(await this.locateFace(decoded, candidate, timings));
+    const best = (await this.detectCandidates(decoded, timings)).slice(0, this.options.maxFaces);
+    for (const candidate of best) found.push(await this.locateFace(decoded, candidate, timings));
     return found;
   }
 
-  /** Detector candidates after NMS, best first, at most maxFaces. */
-  private async detectCandidates(decoded: DecodedImage, timings: StageTimings): Promise<Candidate[]> {
-    const candidates = await timed(timings, 'detect', () => this.runDetector(decoded.image));
-    return candidates.slice(0, this.options.maxFaces);
+  /** Detector candidates after NMS, best scores first. */
+  private detectCandidates(decoded: DecodedImage, timings: StageTimings): Promise<Candidate[]> {
+    return timed(timings, 'detect', () => detectFaces(this.backend, decoded.image));
   }
 
   private async locateFace(decoded: DecodedImage, candidate: Candidate, timings: StageTimings): Promise<FoundFace> {
     const landmarks = await timed(timings, 'landmarks', () => this.locateLandmarks(decoded.image, candidate.box));
     const aligned = await timed(timings, 'align', async () => alignFace(decoded.image, landmarks));
     return { face: this.describe(decoded, candidate, landmarks, aligned), aligned };
-  }
-
-  private async runDetector(image: RgbImage): Promise<Candidate[]> {
-    // Frames run concurrently (resize in libvips, inference in ONNX Runtime, both off the event
-    // loop); results are gathered in frame order, so NMS sees the same list as a sequential loop.
-    const perFrame = await Promise.all(detectionFrames(image.width, image.height).map((frame) => this.detectInFrame(image, frame)));
-    return nonMaximumSuppression(perFrame.flat(), DETECTOR_NMS_IOU);
-  }
-
-  private async detectInFrame(image: RgbImage, frame: DetectionFrame): Promise<Candidate[]> {
-    // libvips resizes far faster than a JS loop; the detector was trained on a plain stretch to 320x240.
-    const input = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-      .extract({ left: frame.x, top: frame.y, width: frame.width, height: frame.height })
-      .resize(DETECTOR_INPUT.width, DETECTOR_INPUT.height, { fit: 'fill', kernel: 'linear' })
-      .raw()
-      .toBuffer();
-    const outputs = await this.backend.infer(FACE_MODELS.detector, {
-      input: {
-        data: toPlanarTensor({ data: input, width: DETECTOR_INPUT.width, height: DETECTOR_INPUT.height }, false),
-        dims: [1, 3, DETECTOR_INPUT.height, DETECTOR_INPUT.width],
-      },
-    });
-    const found = decodeDetections(outputs.scores.data, outputs.boxes.data, frame);
-    return found.filter((candidate) => trustedInFrame(candidate, frame, image.width, image.height));
   }
 
   /** The five alignment points of the face in `box`. Protected so bench:accuracy can try other placements. */
@@ -252,19 +263,12 @@ async function timed<T>(timings: StageTimings, stage: keyof StageTimings, work: 
   }
 }
 
-/**
- * Which face a photo is about. insightface's rule (box area minus twice the squared distance of the
- * box centre from the image centre), with the area counted as visible area times the visible fraction:
- * LFW-like photos often hold a bystander cut by the edge whose box is as big as the subject's.
- * Measured by bench:accuracy on the 1:N protocol against plain "largest box".
- */
-export function faceProminence(box: Box, imageWidth: number, imageHeight: number): number {
-  const visibleWidth = Math.max(0, Math.min(box.x + box.width, imageWidth) - Math.max(box.x, 0));
-  const visibleHeight = Math.max(0, Math.min(box.y + box.height, imageHeight) - Math.max(box.y, 0));
-  const visible = visibleWidth * visibleHeight;
-  const offsetX = box.x + box.width / 2 - imageWidth / 2;
-  const offsetY = box.y + box.height / 2 - imageHeight / 2;
-  return (visible * visible) / (box.width * box.height) - 2 * (offsetX * offsetX + offsetY * offsetY);
+/** The candidates worth embedding, most prominent first; 601 when there is none, 603 when all are too small. */
+function recognisable(decoded: DecodedImage, candidates: readonly Candidate[]): Candidate[] {
+  if (candidates.length === 0) throw ApiError.faceNotDetected();
+  const ranked = embeddableByProminence(candidates, decoded.image.width, decoded.image.height);
+  if (ranked.length === 0) throw ApiError.facesTooSmall(MIN_FACE_SIZE_PX);
+  return ranked;
 }
 
 function l2Normalise(vector: Float32Array): Float32Array {
