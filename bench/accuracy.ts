@@ -17,6 +17,7 @@ import { OnnxRuntimeBackend } from '../src/inference/onnx-runtime.backend.js';
 import { accuracyPlotSpecs, oneToNCounts } from './lib/accuracy-plots.js';
 import { alignmentDetSpec, alignmentFigures, comparisonTable, timeAlignments } from './lib/alignment-comparison.js';
 import { errorRates, oneToNScoreSet, pairScoreSet, ScoreSet } from './lib/det.js';
+import { enrollmentReplayScores, pairErrorRates } from './lib/threshold-choice.js';
 import { loadEmbeddingCache, saveEmbeddingCache } from './lib/embedding-cache.js';
 import { RefinedLandmarksPipeline } from './lib/landmark-refine.js';
 import { Embeddings, listPeople, oneToNScores, pairAccuracy, pairSimilarities, readPairs } from './lib/lfw.js';
@@ -166,6 +167,36 @@ function printOneToN(label: string, people: Map<string, string[]>, embeddings: E
   return scoreSet;
 }
 
+/** The 1:1 operating point (/verify): error rates on the View-1 pairs around the shipped VERIFY_THRESHOLD. */
+function printVerify(pairsPath: string, embeddings: Embeddings) {
+  const scored = pairSimilarities(readPairs(pairsPath), embeddings);
+  console.log('\n1:1 (/verify), View-1 pairs, BGR + flip (shipped):');
+  console.log('  threshold     FRR      FAR');
+  for (const t of Array.from({ length: 11 }, (_, i) => Math.round((0.25 + i * 0.01) * 100) / 100)) {
+    const { frr, far } = pairErrorRates(scored, t);
+    const mark = t === DEFAULT_THRESHOLDS.verify ? '  <- shipped VERIFY_THRESHOLD' : '';
+    console.log(`  ${t.toFixed(2).padStart(9)} ${pct(frr).padStart(8)} ${pct(far).padStart(8)}${mark}`);
+  }
+}
+
+/**
+ * Enrolling every dev person once (first usable photo, in name order), as bench:accuracy:api does through
+ * the API: how many would a duplicate threshold refuse as "already enrolled as someone else", and how many
+ * of those are people the FRR protocol probes (their misses would add to FRR).
+ */
+function printEnrollmentReplay(people: Map<string, string[]>, embeddings: Embeddings) {
+  const scores = enrollmentReplayScores(people, embeddings);
+  const probed = new Set([...people].filter(([, ids]) => ids.length >= 2).map(([person]) => person));
+  const names = [...people].filter(([, ids]) => ids.some((id) => embeddings.get(id) != null)).map(([person]) => person);
+  console.log(`\nEnrollment replay, BGR + flip (shipped): ${scores.length} people enrolled in name order; refused at or above`);
+  console.log('  threshold  refused   of them FRR probes');
+  for (const t of [DEFAULT_THRESHOLDS.match, 0.5, 0.55, 0.58, 0.6, 0.62, 0.65, 0.7]) {
+    const refused = names.filter((_, i) => scores[i] >= t);
+    const mark = t === DEFAULT_THRESHOLDS.duplicate ? '  <- shipped DUPLICATE_FACE_THRESHOLD' : t === DEFAULT_THRESHOLDS.match ? '  (MATCH_THRESHOLD)' : '';
+    console.log(`  ${t.toFixed(2).padStart(9)} ${`${refused.length} (${pct(refused.length / scores.length)})`.padStart(14)} ${String(refused.filter((p) => probed.has(p)).length).padStart(8)}${mark}`);
+  }
+}
+
 async function plotAccuracy(oneToN: ScoreSet, pairs: ScoreSet, people: Map<string, string[]>, embeddings: Embeddings) {
   if (!plotsDir) {
     console.log(`\nPlots skipped: ${pipelineFlags.join(' ')} is not the shipped pipeline; add --plots-dir DIR to write them.`);
@@ -222,10 +253,11 @@ async function printTiming(files: string[]) {
   const faceWork = (r: (typeof rows)[number]) => r.detect + r.landmarks + r.align + r.embed;
   for (const file of files) {
     const bytes = readFileSync(file);
-    const runs = [];
+    const runs: (typeof rows)[number][] = [];
     for (let i = 0; i < 3; i++) {
       const { timings } = await shipped.embedLargestFace(bytes);
-      runs.push(Object.fromEntries(stages.map((stage) => [stage, timings[stage] ?? 0])) as (typeof rows)[number]);
+      const { decode = 0, detect = 0, landmarks = 0, align = 0, embed = 0 } = timings;
+      runs.push({ decode, detect, landmarks, align, embed });
     }
     rows.push(runs.reduce((best, r) => (faceWork(r) < faceWork(best) ? r : best)));
   }
@@ -279,7 +311,7 @@ async function compareAlignmentsOn(people: Map<string, string[]>, pairsPath: str
 }
 
 const samplesDir = join(repoRoot, 'node_modules/@vladmandic/face-api/demo');
-console.log(`Face Matrix accuracy bench; shipped threshold ${DEFAULT_THRESHOLDS.match}; options ${JSON.stringify(cliOptions)}\n`);
+console.log(`Face Matrix accuracy bench; shipped thresholds ${JSON.stringify(DEFAULT_THRESHOLDS)}; options ${JSON.stringify(cliOptions)}\n`);
 if (!existsSync(lfwDir)) {
   console.log(`Skipping LFW: ${lfwDir} not found (the shared data directory sits beside the checkout).`);
 } else {
@@ -296,6 +328,8 @@ if (!existsSync(lfwDir)) {
   const shippedPairs = printPairs('BGR + flip (shipped)', pairsPath, embeddings.flipped);
   printOneToN('BGR, no flip', people, embeddings.plain);
   const shippedOneToN = printOneToN('BGR + flip (shipped)', people, embeddings.flipped);
+  printVerify(pairsPath, embeddings.flipped);
+  printEnrollmentReplay(people, embeddings.flipped);
   await plotAccuracy(shippedOneToN, shippedPairs, people, embeddings.flipped);
   await printTiming(allIds.slice(0, 40).map((id) => join(lfwDir, 'images', `${id}.jpg`)));
   if (compareAlignments) await compareAlignmentsOn(people, pairsPath, embeddings.flipped, allIds);

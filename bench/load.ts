@@ -23,7 +23,7 @@ const { values: args } = parseArgs({
 });
 const duration = Number(args.duration);
 const gallerySize = Number(args.gallery);
-const stages = args.stages!.split(',').map(Number);
+const stages = args.stages.split(',').map(Number);
 const log = (message: string) => process.stdout.write(`${message}\n`);
 
 const server = await startServer({}, args.prefilled);

@@ -34,7 +34,7 @@ const { values: args } = parseArgs({
 });
 const faceCount = Number(args.faces);
 const probeCount = Number(args.probes);
-const efValues = args.ef!.split(',').map(Number);
+const efValues = args.ef.split(',').map(Number);
 const BATCH = 500;
 const log = (message: string) => process.stdout.write(`${message}\n`);
 

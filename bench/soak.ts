@@ -36,7 +36,7 @@ try {
 
   // Probes: people enrolled from another photo of theirs (matches) and a few strangers (no-match,
   // which parks a vector in the enrollment cache, as real traffic does).
-  let probes: Buffer[] = [];
+  const probes: Buffer[] = [];
   if (hasLfw) {
     const people = lfwPeople().filter((entry) => entry.files.length > 1).slice(0, 40);
     for (const { person, files } of people.slice(0, 36)) {

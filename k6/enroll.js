@@ -1,7 +1,7 @@
 // Enrollment scenario: recognise a random photo; on no_match, enroll the face with the req_id the
 // service returned (POST /api/v1/add_user), as a client would. Repeated photos then match.
 //
-//   k6 run -e IMAGES_DIR=/path/to/photos k6/enroll.js
+//   k6 run -e IMAGES_DIR="$(realpath path/to/photos)" k6/enroll.js   (absolute: see lib/images.js)
 //   env: BASE_URL, API_KEY, VUS (4), DURATION (1m), MAX_IMAGES (200)
 //
 // Two VUs may enroll the same person at once; the second gets 409 (face already enrolled),

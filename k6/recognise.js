@@ -1,7 +1,7 @@
 // Load test of POST /api/v1/recognise_user, mirroring the original benchmark: constant-VU
 // stages of 4, 8 and 12 virtual users, one after the other, each uploading random face photos.
 //
-//   k6 run -e IMAGES_DIR=/path/to/photos k6/recognise.js
+//   k6 run -e IMAGES_DIR="$(realpath path/to/photos)" k6/recognise.js   (absolute: see lib/images.js)
 //   env: BASE_URL (http://localhost:8080), API_KEY, STAGE_DURATION (1m), STAGE_GAP (10s), MAX_IMAGES (200)
 //
 // Pass criteria: p95 latency under 1 s and under 1% failed requests, overall and per stage.

@@ -8,6 +8,7 @@ import { installGracefulShutdown } from './common/graceful-shutdown.js';
 import { AppConfig } from './config/app-config.js';
 import { InvalidEnvironmentError } from './config/environment.js';
 import { PrismaService } from './database/prisma.service.js';
+import { ServingState } from './health/serving-state.js';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), { bufferLogs: true });
@@ -18,7 +19,8 @@ async function bootstrap(): Promise<void> {
     new Logger('Security').warn('API_KEYS is unset: the API is open to anyone who can reach it (local development only)');
   }
   await app.listen(config.port);
-  installGracefulShutdown(app, config.shutdownDrainMs);
+  const serving = app.get(ServingState, { strict: false });
+  installGracefulShutdown(app, config.shutdownDrainMs, { onDrainStart: () => serving.startDraining() });
   new Logger('Bootstrap').log(`Face Matrix listening on port ${config.port}; Swagger at /api/docs`);
   // An external database that stays unreachable past DATABASE_START_TIMEOUT_MS, or refuses the
   // migrations, ends the process (the cause is already logged); the orchestrator restarts it.

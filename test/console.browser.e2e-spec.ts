@@ -174,7 +174,7 @@ inChromium('console in Chromium, on an open server (no API_KEYS)', () => {
     const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AxNode[] };
     const controls = nodes.filter((node) => !node.ignored && ['button', 'textbox', 'spinbutton', 'combobox', 'Date'].includes(String(node.role?.value)));
     expect(controls.length).toBeGreaterThanOrEqual(10);
-    expect(controls.filter((node) => !String(node.name?.value ?? '').trim()).map((node) => node.role?.value)).toEqual([]);
+    expect(controls.filter((node) => !(typeof node.name?.value === 'string' && node.name.value.trim())).map((node) => node.role?.value)).toEqual([]);
     for (const label of ['Photo file', 'API key', 'Name', 'Birthdate', 'Email (optional)']) {
       expect(await page.getByLabel(label, { exact: true }).count()).toBe(1);
     }

@@ -1,13 +1,14 @@
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import semver from 'semver';
+import { parse } from 'yaml';
 import { validateEnvironment } from '../src/config/environment.js';
 
 /*
- * The deployable stack cannot run here (no Docker engine, no Kubernetes, no Triton binary), so
- * these tests hold the files to what the stack needs: service names, healthchecks, start order,
- * environment the app accepts, probe paths that exist. `docker-compose config -q` was also run.
+ * The deployable stack cannot run here (no Docker engine, no Triton binary), so these tests hold
+ * the files to what the stack needs: service names, healthchecks, start order, environment the app
+ * accepts, pinned images, what the install may download. deploy/k8s: kubernetes-manifests.e2e-spec.ts;
+ * the image's runtime stage, rehearsed: runtime-image.e2e-spec.ts.
  */
 
 type Yaml = Record<string, any>;
@@ -27,8 +28,8 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(services).sort()).toEqual(['app', 'models', 'postgres', 'triton']);
   });
 
-  it('runs PostgreSQL with pgvector and a pg_isready healthcheck', () => {
-    expect(services.postgres.image).toMatch(/^pgvector\/pgvector:pg1[6-9]$/);
+  it('runs PostgreSQL with pgvector, pinned to an exact tag, with a pg_isready healthcheck', () => {
+    expect(services.postgres.image).toMatch(/^pgvector\/pgvector:\d+\.\d+\.\d+-pg1[6-9]-bookworm$/);
     expect(services.postgres.healthcheck.test.join(' ')).toContain('pg_isready');
   });
 
@@ -38,16 +39,18 @@ describe('docker-compose.yml', () => {
     expect(models.build).toEqual(services.app.build);
     expect(models.command.join(' ')).toContain('/app/model_repository/. /models/');
     expect(models.volumes).toContain('model-repository:/models');
-    expect(services.triton.depends_on.models.condition).toBe('service_completed_successfully');
+    // Triton reads the repository only at start: restart it when `models` refilled the volume.
+    expect(services.triton.depends_on.models).toEqual({ condition: 'service_completed_successfully', restart: true });
     expect(Object.keys(compose.volumes)).toEqual(expect.arrayContaining(['model-repository', 'postgres-data']));
   });
 
-  it('runs Triton on the read-only repository, ports 8000-8002, healthy when /v2/health/ready answers', () => {
+  it('runs Triton on the read-only repository as configured, on loopback ports only, healthy when /v2/health/ready answers', () => {
     const triton = services.triton;
     expect(withDefaults(triton.image)).toMatch(/^nvcr\.io\/nvidia\/tritonserver:\d{2}\.\d{2}-py3$/);
-    expect(triton.command).toEqual(expect.arrayContaining(['tritonserver', '--model-repository=/models']));
+    expect(triton.command).toEqual(expect.arrayContaining(['tritonserver', '--model-repository=/models', '--disable-auto-complete-config']));
     expect(triton.volumes).toContain('model-repository:/models:ro');
-    expect(triton.ports).toEqual(['8000:8000', '8001:8001', '8002:8002']);
+    // Triton has no authentication: nothing but this host may reach it.
+    expect(triton.ports).toEqual(['127.0.0.1:8000:8000', '127.0.0.1:8001:8001', '127.0.0.1:8002:8002']);
     expect(triton.healthcheck.test.join(' ')).toContain('http://localhost:8000/v2/health/ready');
   });
 
@@ -87,73 +90,67 @@ describe('docker-compose.yml', () => {
 describe('Dockerfile', () => {
   const dockerfile = readFileSync('Dockerfile', 'utf8');
   const stages = dockerfile.split(/^FROM /m).slice(1);
-  const finalStage = stages.at(-1) ?? '';
+  const [buildStage, finalStage] = [stages[0] ?? '', stages.at(-1) ?? ''];
+  const packageJson = JSON.parse(readFileSync('package.json', 'utf8'));
 
-  it('is multi-stage on node:20-bookworm-slim', () => {
+  it('builds on a Node LTS bookworm-slim image pinned to an exact release that package.json engines allow', () => {
+    const image = /^ARG NODE_IMAGE=node:(\d+\.\d+\.\d+)-bookworm-slim$/m.exec(dockerfile);
+    expect(image).not.toBeNull();
+    const version = image![1];
+    expect(semver.major(version) % 2).toBe(0); // even majors become LTS
+    expect(semver.major(version)).toBeGreaterThanOrEqual(22); // Node 20 reached end of life on 2026-04-30
+    expect(semver.satisfies(version, packageJson.engines.node)).toBe(true);
+    // And the engines hold what CI runs on.
+    expect(semver.satisfies(process.versions.node, packageJson.engines.node)).toBe(true);
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    expect(dockerfile).toContain('ARG NODE_IMAGE=node:20-bookworm-slim');
   });
 
-  it('builds the models and the app in the build stage', () => {
-    expect(stages[0]).toMatch(/^RUN npm ci$/m);
-    expect(stages[0]).toMatch(/^RUN npm run build$/m);
+  it('copies only what npm ci and its postinstall read before npm ci, so other changes keep the install layer', () => {
+    const beforeInstall = buildStage.slice(0, buildStage.search(/^RUN npm ci$/m));
+    const copied = [...beforeInstall.matchAll(/^COPY (.+) \S+$/gm)].flatMap((match) => match[1].split(' '));
+    expect(copied.sort()).toEqual(['.npmrc', 'package-lock.json', 'package.json', 'prisma', 'prisma.config.ts', 'tools/models', 'tools/prisma-generate.mjs']);
+    expect(buildStage).toMatch(/^RUN npm run build$/m);
   });
 
-  it('installs production dependencies only, as a non-root user, with a liveness HEALTHCHECK', () => {
-    expect(finalStage).toMatch(/npm ci --omit=dev --ignore-scripts/);
+  it('installs production dependencies only, pruned, as a numeric non-root user, with a liveness HEALTHCHECK', () => {
+    expect(finalStage).toMatch(/npm ci --omit=dev --ignore-scripts && node \/tmp\/prune-runtime-modules\.mjs/);
     expect(finalStage).toMatch(/COPY --from=build \/app\/model_repository/);
     expect(finalStage).toMatch(/COPY --from=build \/app\/dist/);
-    expect(finalStage).toMatch(/^USER node$/m);
+    expect(finalStage).toMatch(/^USER 1000:1000$/m);
     expect(finalStage).toMatch(/^HEALTHCHECK [\s\S]*\/health\/live/m);
     expect(finalStage).toMatch(/^EXPOSE 8080$/m);
     expect(finalStage).toContain('CMD ["node", "dist/src/main.js"]');
   });
 
-  it('keeps build outputs and secrets out of the build context', () => {
+  it('keeps build outputs, local state and secrets out of the build context, and lets in what the build copies', () => {
     const ignored = readFileSync('.dockerignore', 'utf8').split('\n');
-    expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', 'src/generated', '.env', 'model_repository/*/']));
+    expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', 'src/generated', '.env', 'model_repository/*/', '.face-matrix-enroll/']));
+    for (const needed of ['.npmrc', 'tools', 'tools/image', 'prisma', 'public']) expect(ignored).not.toContain(needed);
   });
 });
 
-describe('deploy/k8s', () => {
-  const dir = join('deploy', 'k8s');
-  const documents: Yaml[] = readdirSync(dir)
-    .filter((file) => file.endsWith('.yaml'))
-    .flatMap((file) => parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map((doc) => doc.toJS() as Yaml));
-  const find = (kind: string, name: string) => documents.find((doc) => doc.kind === kind && doc.metadata.name === name);
+describe('installing on any npm', () => {
+  const npmrc = readFileSync('.npmrc', 'utf8');
+  const nodeOptions = /^node-options=\$\{NODE_OPTIONS\?\} (.+)$/m.exec(npmrc)?.[1];
 
-  it('scales the app as stateless replicas with resources and both probes', () => {
-    const app = find('Deployment', 'face-matrix');
-    expect(app?.spec.replicas).toBeGreaterThanOrEqual(2);
-    const container = app?.spec.template.spec.containers[0];
-    expect(container.livenessProbe.httpGet.path).toBe('/health/live');
-    expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
-    expect(container.resources.requests).toHaveProperty('cpu');
-    expect(container.resources.limits).toHaveProperty('memory');
+  it("sets each downloading install script's own switch, for that package only, through node-options", () => {
+    expect(nodeOptions).toBeDefined();
+    const envOf = (npmPackageName: string) =>
+      JSON.parse(
+        execFileSync(process.execPath, ['-e', 'console.log(JSON.stringify({ ort: process.env.ONNXRUNTIME_NODE_INSTALL, prisma: process.env.PRISMA_SCHEMA_ENGINE_BINARY }))'], {
+          env: { PATH: process.env.PATH, NODE_OPTIONS: nodeOptions, npm_package_name: npmPackageName },
+          encoding: 'utf8',
+        }),
+      );
+    expect(envOf('onnxruntime-node')).toEqual({ ort: 'skip' });
+    expect(envOf('@prisma/engines')).toEqual({ prisma: process.execPath });
+    expect(envOf('face-matrix')).toEqual({});
   });
 
-  it('reads DATABASE_URL and API_KEYS from the Secret and points at the Triton Service', () => {
-    const container = find('Deployment', 'face-matrix')?.spec.template.spec.containers[0];
-    const env = Object.fromEntries(container.env.map((entry: Yaml) => [entry.name, entry]));
-    expect(env.DATABASE_URL.valueFrom.secretKeyRef).toEqual({ name: 'face-matrix', key: 'DATABASE_URL' });
-    expect(env.API_KEYS.valueFrom.secretKeyRef).toEqual({ name: 'face-matrix', key: 'API_KEYS' });
-    expect(env.INFERENCE_BACKEND.value).toBe('triton');
-    const [host, port] = String(env.TRITON_GRPC_URL.value).split(':');
-    const tritonService = find('Service', host);
-    expect(tritonService?.spec.ports.map((entry: Yaml) => entry.port)).toContain(Number(port));
-    expect(Object.keys(find('Secret', 'face-matrix')?.stringData ?? {}).sort()).toEqual(['API_KEYS', 'DATABASE_URL']);
-  });
-
-  it('routes each Service to the pods of its Deployment', () => {
-    for (const name of ['face-matrix', 'triton']) {
-      expect(find('Service', name)?.spec.selector).toEqual(find('Deployment', name)?.spec.template.metadata.labels);
-    }
-  });
-
-  it("probes Triton on its own health endpoints", () => {
-    const triton = find('Deployment', 'triton')?.spec.template.spec.containers[0];
-    expect(triton.readinessProbe.httpGet.path).toBe('/v2/health/ready');
-    expect(triton.livenessProbe.httpGet.path).toBe('/v2/health/live');
-    expect(triton.args).toContain('--model-repository=/models');
+  it('turns Scarf analytics off and keeps npm 11 from running the same scripts', () => {
+    const packageJson = JSON.parse(readFileSync('package.json', 'utf8'));
+    expect(packageJson.scarfSettings).toEqual({ enabled: false });
+    for (const name of ['onnxruntime-node', '@prisma/engines', '@scarf/scarf']) expect(packageJson.allowScripts[name]).toBe(false);
+    expect(packageJson.engines.npm).toBe('>=10');
   });
 });

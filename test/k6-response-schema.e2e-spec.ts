@@ -57,3 +57,35 @@ describe('k6 response checks', () => {
     expect(() => execFileSync(process.execPath, ['--check', script], { stdio: 'pipe' })).not.toThrow();
   });
 });
+
+describe('k6 image loading', () => {
+  const k6Globals = globalThis as unknown as { __ENV: Record<string, string>; open: (path: string, mode?: string) => string };
+  let images: { loadImages(): { name: string; bytes: string }[] };
+  const opened: string[] = [];
+
+  beforeAll(async () => {
+    images = await import(pathToFileURL(resolve('k6/lib/images.js')).href);
+    k6Globals.open = (path: string) => {
+      opened.push(path);
+      return path.endsWith('images.txt') ? './a/one.jpg\n/elsewhere/two.png\n' : `bytes of ${path}`;
+    };
+  });
+  afterAll(() => {
+    delete (globalThis as Record<string, unknown>).open;
+    delete (globalThis as Record<string, unknown>).__ENV;
+  });
+
+  it('refuses a relative IMAGES_DIR, which k6 would resolve against k6/lib/ instead of the working directory', () => {
+    k6Globals.__ENV = { IMAGES_DIR: '../shared/data/lfw-dev/images' };
+    expect(() => images.loadImages()).toThrow(/IMAGES_DIR must be an absolute path.*realpath/);
+    k6Globals.__ENV = { IMAGES_DIR: '/photos', IMAGES_LIST: 'list.txt' };
+    expect(() => images.loadImages()).toThrow(/IMAGES_LIST must be an absolute path/);
+  });
+
+  it('reads the list from IMAGES_DIR and each photo by an absolute path', () => {
+    k6Globals.__ENV = { IMAGES_DIR: '/photos/' };
+    opened.length = 0;
+    expect(images.loadImages().map((image) => image.name)).toEqual(['one.jpg', 'two.png']);
+    expect(opened).toEqual(['/photos/images.txt', '/photos/a/one.jpg', '/elsewhere/two.png']);
+  });
+});

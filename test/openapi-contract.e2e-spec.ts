@@ -157,6 +157,7 @@ describe('every response of the e2e story conforms to /api/docs-json', () => {
 
   it('health, metrics and the docs themselves, open without a key', async () => {
     await checked(request(t.http).get('/health/live'), 200);
+    await checked(request(t.http).get('/health/serving'), 200);
     await checked(request(t.http).get('/health/ready'), 200);
     await checked(request(t.http).get('/metrics'), 200);
     await checked(request(t.http).get('/api/docs-json'), 200);
@@ -234,6 +235,7 @@ describe('every response of the e2e story conforms to /api/docs-json', () => {
       getUser: [200, 400, 404],
       deleteUser: [204, 400, 404],
       healthLive: [200],
+      healthServing: [200],
       healthReady: [200],
       metrics: [200],
       openApiDocument: [200],

@@ -20,8 +20,8 @@ function captureOutput() {
     callback?.();
     return true;
   };
-  process.stdout.write = tap as typeof process.stdout.write;
-  process.stderr.write = tap as typeof process.stderr.write;
+  process.stdout.write = tap;
+  process.stderr.write = tap;
   return {
     text: () => chunks.join(''),
     stop: () => {

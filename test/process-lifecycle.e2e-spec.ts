@@ -142,7 +142,7 @@ describe('the compiled service under signals', () => {
 
   it('keeps a replica whose database is unreachable listening, saying why it is not ready, then exits 1 at DATABASE_START_TIMEOUT_MS', async () => {
     const deadPort = await freePort();
-    const app = await spawnApp(build.mainJs, dataDir, { DATABASE_URL: `postgresql://face:matrix@127.0.0.1:${deadPort}/face`, DATABASE_START_TIMEOUT_MS: '20000' }, 'listening');
+    const app = await spawnApp(build.mainJs, dataDir, { DATABASE_URL: `postgresql://face:matrix@127.0.0.1:${deadPort}/face`, DATABASE_START_TIMEOUT_MS: '20000' }, { until: 'listening' });
     running.push(app);
     const ready = await fetch(`${app.url}/health/ready`);
     expect(ready.status).toBe(503);

@@ -36,7 +36,7 @@ function partialUpload(port: number, path: string, declaredBytes: number, sentBy
         clearTimeout(timer);
         req.destroy();
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-        resolve({ status: response.statusCode ?? 0, errorCode: body.error_code, retryAfter: response.headers['retry-after'] as string | undefined });
+        resolve({ status: response.statusCode ?? 0, errorCode: body.error_code, retryAfter: response.headers['retry-after'] });
       });
     });
     req.on('error', (error) => (String(error).includes('socket hang up') ? undefined : reject(error)));

@@ -80,7 +80,7 @@ export function detSpec(input: {
         encoding: { x, y },
       },
     ],
-  } as vl.TopLevelSpec;
+  };
 }
 
 /** Share of each kind of attempt per similarity bin, genuine and impostor overlaid, one panel per protocol. */
@@ -139,7 +139,7 @@ export function histogramSpec(input: {
       ],
     })),
     resolve: { scale: { color: 'independent' } },
-  } as vl.TopLevelSpec;
+  };
 }
 
 /**
@@ -150,7 +150,7 @@ export function histogramSpec(input: {
 function estimateTextWidth(item: { fontSize?: number; fontWeight?: string | number }, text: unknown): number {
   const size = item.fontSize ?? 11;
   const em = item.fontWeight === 'bold' || Number(item.fontWeight) >= 600 ? 0.68 : 0.6;
-  return Math.ceil(em * size * String(text ?? '').trim().length);
+  return Math.ceil(em * size * (typeof text === 'string' || typeof text === 'number' ? String(text) : '').trim().length);
 }
 
 export async function renderSvg(spec: vl.TopLevelSpec): Promise<string> {

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
-import { createServer, request, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { drainAndClose } from './graceful-shutdown.js';
+import { Agent, createServer, get as httpGet, request, ServerResponse } from 'node:http';
+import { AddressInfo, connect } from 'node:net';
+import { closeConnectionsAfterResponse, drainAndClose } from './graceful-shutdown.js';
 
 /** A real HTTP server whose requests wait until the test answers them, behind a fake app that records when it is closed. */
 async function fakeApp() {
@@ -56,5 +56,62 @@ describe('drainAndClose', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
     expect(events).toEqual(['app closed']);
     expect(await stuck).toBe('ECONNRESET');
+  });
+});
+
+describe('closeConnectionsAfterResponse with drainAndClose', () => {
+  /** A server whose responses wait for `release()`, behind a fake app, and a keep-alive client of one socket. */
+  async function setUp() {
+    let release!: () => void;
+    let gate = new Promise<void>((resolve) => (release = resolve));
+    const server = createServer((_request, response) => void gate.then(() => response.end('ok')));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const endKeepAlive = closeConnectionsAfterResponse(server);
+    const app = { getHttpServer: () => server, close: async () => undefined } as unknown as INestApplication;
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const port = (server.address() as AddressInfo).port;
+    const get = () =>
+      new Promise<{ connection?: string; body: string }>((resolve, reject) => {
+        httpGet({ host: '127.0.0.1', port, agent, path: '/' }, (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () => resolve({ connection: response.headers.connection, body }));
+        }).on('error', reject);
+      });
+    const open = () => {
+      release();
+      gate = Promise.resolve();
+    };
+    return { server, app, agent, endKeepAlive, get, open, port };
+  }
+
+  it('keeps idle keep-alive connections open, answers the next request on them with Connection: close, and marks in-flight ones', async () => {
+    const { app, agent, endKeepAlive, get, open, port } = await setUp();
+    const events: string[] = [];
+    const first = get();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The drain starts while `first` is in flight on the client's only socket.
+    const exitCode = drainAndClose(app, 5_000, { onDrainStart: () => events.push('draining'), endKeepAlive });
+    expect(events).toEqual(['draining']);
+    open();
+    expect(await first).toEqual({ connection: 'close', body: 'ok' });
+    // A new connection is refused: the listener is closed.
+    await expect(new Promise((resolve, reject) => connect(port, '127.0.0.1', () => resolve('connected')).on('error', reject))).rejects.toThrow(/ECONNREFUSED/);
+    await expect(exitCode).resolves.toBe(0);
+    agent.destroy();
+  });
+
+  it('serves a request that arrives on an idle keep-alive connection after the drain started', async () => {
+    const { app, agent, endKeepAlive, get, open } = await setUp();
+    open();
+    expect((await get()).connection).toBe('keep-alive');
+    let drained = false;
+    const exitCode = drainAndClose(app, 10_000, { endKeepAlive }).then((code) => ((drained = true), code));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The idle socket was not cut: the next request on it is answered, then the socket ends.
+    expect(drained).toBe(false);
+    expect(await get()).toEqual({ connection: 'close', body: 'ok' });
+    await expect(exitCode).resolves.toBe(0);
+    agent.destroy();
   });
 });

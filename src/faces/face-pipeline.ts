@@ -204,7 +204,7 @@ export class FacePipeline {
 
   private async locateFace(decoded: DecodedImage, candidate: Candidate, timings: StageTimings): Promise<FoundFace> {
     const landmarks = await timed(timings, 'landmarks', () => this.locateLandmarks(decoded.image, candidate.box));
-    const aligned = await timed(timings, 'align', async () => alignFace(decoded.image, landmarks));
+    const aligned = await timed(timings, 'align', () => Promise.resolve(alignFace(decoded.image, landmarks)));
     return { face: this.describe(decoded, candidate, landmarks, aligned), aligned };
   }
 

@@ -108,13 +108,18 @@ function single(message: PbMessage, field: string): PbValue | undefined {
   return message[field]?.[0];
 }
 
+/** A scalar field as text; a nested message or list (a malformed config) counts as absent. */
+function scalarText(value: PbValue | undefined): string | undefined {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}
+
 function toTensorConfig(value: PbValue): TensorConfig {
   const message = value as PbMessage;
   const name = single(message, 'name');
   if (typeof name !== 'string') throw new Error('config.pbtxt: a tensor has no name');
   return {
     name,
-    dataType: String(single(message, 'data_type') ?? 'TYPE_INVALID'),
+    dataType: scalarText(single(message, 'data_type')) ?? 'TYPE_INVALID',
     dims: (message.dims ?? []).map((dim) => Number(dim)),
   };
 }
@@ -126,7 +131,7 @@ export function parseModelConfig(text: string): ModelConfig {
   if (typeof name !== 'string') throw new Error('config.pbtxt: missing name');
   return {
     name,
-    platform: String(single(message, 'platform') ?? single(message, 'backend') ?? ''),
+    platform: scalarText(single(message, 'platform')) ?? scalarText(single(message, 'backend')) ?? '',
     maxBatchSize: Number(single(message, 'max_batch_size') ?? 0),
     inputs: (message.input ?? []).map(toTensorConfig),
     outputs: (message.output ?? []).map(toTensorConfig),

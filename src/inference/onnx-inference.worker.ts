@@ -22,7 +22,7 @@ const port = parentPort!;
 const options = workerData as OnnxWorkerOptions;
 try {
   const backend = await OnnxRuntimeBackend.create(options);
-  port.on('message', async (request: WorkerRequest) => {
+  const answer = async (request: WorkerRequest) => {
     if ('close' in request) {
       // Sessions are released here, in their own thread: terminating a worker that still holds
       // them aborts the whole process ("terminate called after throwing Napi::Error").
@@ -36,7 +36,9 @@ try {
     } catch (error) {
       port.postMessage({ id, error: (error as Error).message } satisfies WorkerReply);
     }
-  });
+  };
+  // answer() reports its own failures to the pool, so nothing is left to catch here.
+  port.on('message', (request: WorkerRequest) => void answer(request));
   port.postMessage({ type: 'ready', sessions: await backend.status() } satisfies WorkerReply);
 } catch (error) {
   port.postMessage({ type: 'failed', message: (error as Error).message } satisfies WorkerReply);

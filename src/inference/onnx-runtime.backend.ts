@@ -72,14 +72,18 @@ export class OnnxRuntimeBackend extends InferenceBackend implements OnModuleDest
     }
     const outputs: TensorMap = {};
     for (const name of session.outputNames) {
-      const tensor = results[name] as ort.Tensor;
+      const tensor = results[name];
       outputs[name] = { data: tensor.data as Float32Array, dims: tensor.dims };
     }
     return outputs;
   }
 
   /** Each model the pipeline needs: ready while its session is loaded and not yet released. */
-  async status(): Promise<ModelStatus[]> {
+  status(): Promise<ModelStatus[]> {
+    return Promise.resolve(this.modelStatuses());
+  }
+
+  private modelStatuses(): ModelStatus[] {
     return Object.values(FACE_MODELS).map((model) => {
       if (!this.models.has(model)) return { model, ready: false, reason: 'no session loaded for this model' };
       if (this.released) return { model, ready: false, reason: 'session released (shutting down)' };

@@ -71,8 +71,8 @@ export class OnnxWorkerPoolBackend extends InferenceBackend implements OnModuleD
     });
   }
 
-  async status(): Promise<ModelStatus[]> {
-    return Object.values(FACE_MODELS).map((model) => poolModelStatus(model, this.workers));
+  status(): Promise<ModelStatus[]> {
+    return Promise.resolve(Object.values(FACE_MODELS).map((model) => poolModelStatus(model, this.workers)));
   }
 
   /** Each worker releases its sessions and ends; one that does not within 5 s is terminated. */
@@ -112,7 +112,7 @@ async function startWorker(options: OnnxWorkerOptions): Promise<PoolWorker> {
   const stopped = (reason: string) => {
     if (worker.alive) worker.stoppedBecause = worker.closing ? 'sessions released (shutting down)' : reason;
     worker.alive = false;
-    for (const { reject } of worker.pending.values()) reject(new InferenceUnavailableError(reason));
+    for (const waiter of worker.pending.values()) waiter.reject(new InferenceUnavailableError(reason));
     worker.pending.clear();
   };
   worker.thread.on('message', (reply: WorkerReply) => {

@@ -20,7 +20,8 @@ export class MetricsController {
     description:
       'face_matrix_http_requests_total and face_matrix_http_request_duration_seconds by method, route template and status; ' +
       'face_matrix_inference_duration_seconds by model; face_matrix_gallery_faces; face_matrix_enrollment_cache_entries; ' +
-      'face_matrix_pipeline_inflight/queued; process metrics with the face_matrix_ prefix.',
+      'face_matrix_pipeline_inflight/queued; face_matrix_dependency_up{dependency} (database, inference; checked on scrape); ' +
+      'face_matrix_draining; process metrics with the face_matrix_ prefix.',
   })
   @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
   @ApiErrorResponse(500)

@@ -24,17 +24,17 @@ export class RateLimitGuard extends ThrottlerGuard {
     super(options, storage, reflector);
   }
 
-  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    return this.config.rateLimitPerMinute === 0 || isPublicRoute(this.reflector, context);
+  protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
+    return Promise.resolve(this.config.rateLimitPerMinute === 0 || isPublicRoute(this.reflector, context));
   }
 
-  protected override async getTracker(request: Record<string, unknown>): Promise<string> {
+  protected override getTracker(request: Record<string, unknown>): Promise<string> {
     const req = request as unknown as Request;
     const key = this.keys.enabled ? this.keys.verify(ApiKeys.offeredBy(req)) : undefined;
     // The digest, not the key: the storage never holds a secret.
-    if (key) return `key:${key.toString('hex')}`;
+    if (key) return Promise.resolve(`key:${key.toString('hex')}`);
     // An IPv6 client usually owns a whole /64: one allowance for all of it, not one per address.
-    return `ip:${normalizeIp(req.ip ?? req.socket.remoteAddress ?? 'unknown', DEFAULT_IPV6_SUBNET_PREFIX)}`;
+    return Promise.resolve(`ip:${normalizeIp(req.ip ?? req.socket.remoteAddress ?? 'unknown', DEFAULT_IPV6_SUBNET_PREFIX)}`);
   }
 
   /** One allowance per client across every route, as documented; the library's default counts each handler apart. */
@@ -42,7 +42,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     return `${throttlerName}:${tracker}`;
   }
 
-  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
-    throw ApiError.rateLimited(detail.timeToBlockExpire);
+  protected override throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    return Promise.reject(ApiError.rateLimited(detail.timeToBlockExpire));
   }
 }

@@ -14,7 +14,7 @@ const jane = { user: { id: 'jane', name: 'Jane', birthdate: new Date(), email: n
 const person = { name: 'John', birthdate: '1990-01-01', email: 'john@example.com' };
 
 /** Every boundary faked; `steps` records what ran, in order, and on which client. */
-function enrollment(options: { duplicate?: NearestUser; emailTaken?: boolean; keyKnown?: boolean; userExists?: boolean; createFails?: unknown } = {}) {
+function enrollment(options: { duplicate?: NearestUser; emailTaken?: boolean; keyKnown?: boolean; userExists?: boolean; createFails?: Error } = {}) {
   const steps: string[] = [];
   const tx = { $executeRawUnsafe: async (sql: string) => steps.push(sql.includes('pg_advisory_xact_lock') ? 'lock' : sql) };
   const prisma = { $transaction: async (work: (client: unknown) => Promise<unknown>) => work(tx) } as unknown as PrismaService;

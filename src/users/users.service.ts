@@ -22,7 +22,7 @@ export class UsersService {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
-      items: page.map(UserDto.from),
+      items: page.map((user) => UserDto.from(user)),
       next_cursor: rows.length > limit && last ? encodeUserCursor({ createdAt: last.createdAt, id: last.id }) : null,
     };
   }

@@ -48,8 +48,8 @@ export class PgBouncer {
     const owner = asRoot ? { uid: uidOf('postgres'), gid: gidOf('postgres') } : {};
     const child = spawn(PGBOUNCER, [path.join(dir, 'pgbouncer.ini')], { stdio: ['ignore', 'pipe', 'pipe'], ...owner });
     let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const bouncer = new PgBouncer(child, dir, port, () => output);
     for (let waited = 0; !/process up|listening on/i.test(output); waited += 100) {
       if (child.exitCode !== null || waited > 10_000) throw new Error(`pgbouncer did not start:\n${output}`);

@@ -18,5 +18,5 @@ const shutdown = async () => {
   await onnx.onModuleDestroy();
   process.exit(0);
 };
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());

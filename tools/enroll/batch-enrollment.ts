@@ -65,7 +65,7 @@ export async function runBatchEnrollment(options: BatchEnrollmentOptions): Promi
   };
   const counts: ProgressCounts = { people: 0, skipped: 0, photos: 0, failures: 0 };
   const progress = createProgressReporter(options.progress ?? 'none', { people: scan.people.length, photos: scan.photoCount });
-  let fatal: unknown;
+  let fatal: Error | undefined;
   const stopping = () => fatal !== undefined || options.signal?.aborted === true;
 
   /** Sends one photo; a failure is kept in the state and the run's list. */
@@ -170,7 +170,7 @@ export async function runBatchEnrollment(options: BatchEnrollmentOptions): Promi
         await enrollPerson(person);
         await state.save();
       } catch (error) {
-        if (!(error instanceof InterruptedError)) fatal ??= error;
+        if (!(error instanceof InterruptedError)) fatal ??= error instanceof Error ? error : new Error('enrollment failed', { cause: error });
       }
       counts.people++;
       // Photos handled = all but those a rerun would still send (an interrupted person has some).

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { modelRepository } from '../../test/support/face-fixtures.js';
-import { parseModelConfig } from '../../src/inference/model-repository.js';
+import { parseModelConfig, parseProtoText } from '../../src/inference/model-repository.js';
 import { checkBatchParity } from './batch-parity.mjs';
-import { builtSha256, MODEL_SPECS, SOURCE_PACKAGE } from './model-specs.mjs';
+import { DEFAULT_FACE_PIPELINE_OPTIONS } from '../../src/faces/face-pipeline.js';
+import { builtSha256, MODEL_SPECS, SOURCE_PACKAGE, TRITON_CPU_BUDGET } from './model-specs.mjs';
 import { withBatchPreservingReshape, withDynamicBatch } from './onnx-batch-dim.mjs';
 import { extractFromTgz } from './tar-reader.mjs';
 import { renderTritonConfig } from './triton-config.mjs';
@@ -41,6 +42,28 @@ describe('models:build', () => {
       expect(config.inputs.map((t) => [t.name, t.dataType, t.dims])).toEqual(spec.inputs.map((t) => [t.name, 'TYPE_FP32', t.dims]));
       expect(config.outputs.map((t) => [t.name, t.dataType, t.dims])).toEqual(spec.outputs.map((t) => [t.name, 'TYPE_FP32', t.dims]));
     }
+  });
+
+  it('sets each model\'s Triton instances and ONNX Runtime threads, within the CPU budget together', () => {
+    let threads = 0;
+    for (const spec of MODEL_SPECS) {
+      const config = parseProtoText(readFileSync(join(modelRepository, spec.name, 'config.pbtxt'), 'utf8'));
+      const groups = config.instance_group as Record<string, unknown[]>[];
+      expect(groups).toHaveLength(1);
+      // No kind: KIND_AUTO, so a GPU node still gets the models on its GPU.
+      expect(groups[0].kind).toBeUndefined();
+      const count = Number(groups[0].count[0]);
+      const parameters = config.parameters as Record<string, any[]>[];
+      const intraOp = parameters.find((entry) => entry.key[0] === 'intra_op_thread_count');
+      const intraOpThreads = Number(intraOp?.value[0].string_value[0]);
+      expect([count, intraOpThreads]).toEqual([spec.triton.instances, spec.triton.intraOpThreads]);
+      expect(count).toBeGreaterThanOrEqual(1);
+      expect(intraOpThreads).toBeGreaterThanOrEqual(1);
+      if (!spec.triton.idle) threads += count * intraOpThreads;
+    }
+    expect(threads).toBeLessThanOrEqual(TRITON_CPU_BUDGET);
+    // Only a model the shipped pipeline does not run may idle outside the budget.
+    expect(MODEL_SPECS.filter((spec) => spec.triton.idle).map((spec) => spec.name)).toEqual([DEFAULT_FACE_PIPELINE_OPTIONS.onetAlignment ? 'face_landmarks' : 'face_landmarks5']);
   });
 
   it('is deterministic: the built repository holds exactly what the specs render and pin', () => {

@@ -17,10 +17,13 @@ export interface ModelSpec {
   readonly maxBatchSize: number;
   readonly inputs: readonly TensorSpec[];
   readonly outputs: readonly TensorSpec[];
+  /** Triton on CPU: instance_group count and ONNX Runtime intra_op_thread_count per instance. */
+  readonly triton: { readonly instances: number; readonly intraOpThreads: number; readonly idle?: boolean };
   readonly batching?: { readonly dimParam: string; readonly finalReshapeOutput: string; readonly outputSha256: string };
   readonly conversion?: { readonly from: 'tflite'; readonly rename: Readonly<Record<string, string>>; readonly outputSha256: string };
 }
 export declare const SOURCE_PACKAGE: SourcePackage;
 export declare const MTCNN_PACKAGE: SourcePackage;
+export declare const TRITON_CPU_BUDGET: number;
 export declare const MODEL_SPECS: readonly ModelSpec[];
 export declare function builtSha256(spec: ModelSpec): string;

@@ -19,5 +19,14 @@ export function renderTritonConfig(spec) {
     text += 'dynamic_batching {\n  # wait at most 2 ms for other requests to join a batch (a run takes ~10 ms)\n';
     text += '  max_queue_delay_microseconds: 2000\n}\n';
   }
+  text += renderCpuPlacement(spec.triton);
+  return text;
+}
+
+// No `kind`: KIND_AUTO puts the instances on each GPU when there is one, else on the CPU.
+// The thread count is the ONNX Runtime backend's own parameter (a string, as Triton's parameters are).
+function renderCpuPlacement({ instances, intraOpThreads }) {
+  let text = `instance_group [\n  {\n    count: ${instances}\n  }\n]\n`;
+  text += `parameters {\n  key: "intra_op_thread_count"\n  value: {\n    string_value: "${intraOpThreads}"\n  }\n}\n`;
   return text;
 }

@@ -112,7 +112,7 @@ describe('UltraFace on a real photo', () => {
     const outputs = await backend.infer(FACE_MODELS.detector, {
       input: { data: toPlanarTensor({ data: input, ...DETECTOR_INPUT }, false), dims: [1, 3, 240, 320] },
     });
-    const faces = decodeDetections(outputs.scores.data, outputs.boxes.data, { x: 0, y: 0, width: width!, height: height! });
+    const faces = decodeDetections(outputs.scores.data, outputs.boxes.data, { x: 0, y: 0, width: width, height: height });
     expect(faces).toHaveLength(3);
     for (const face of faces) {
       expect(face.score).toBeGreaterThan(0.9);
@@ -123,7 +123,7 @@ describe('UltraFace on a real photo', () => {
       expect(face.box.width / face.box.height).toBeLessThan(1.3);
     }
     // Left to right: the three women sit at about 0.26, 0.49 and 0.82 of the width.
-    const centres = faces.map((f) => (f.box.x + f.box.width / 2) / width!).sort((a, b) => a - b);
+    const centres = faces.map((f) => (f.box.x + f.box.width / 2) / width).sort((a, b) => a - b);
     expect(centres[0]).toBeCloseTo(0.27, 1);
     expect(centres[1]).toBeCloseTo(0.49, 1);
     expect(centres[2]).toBeCloseTo(0.82, 1);

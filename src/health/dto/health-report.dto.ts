@@ -11,18 +11,20 @@ export class DependencyStatusDto {
     type: 'object',
     additionalProperties: { type: 'string' },
     description: 'inference only: each model and "ready" or why it is not',
-    example: { face_detector: 'ready', face_landmarks: 'ready', face_embedder: 'ready' },
+    example: { face_detector: 'ready', face_landmarks: 'ready', face_embedder: 'ready', face_landmarks5: 'ready' },
   })
   models?: Record<string, string>;
 }
 
 @ApiSchema({ name: 'HealthChecks', description: 'Terminus indicators by name; /health/live checks none' })
 export class HealthChecksDto {
+  @ApiPropertyOptional({ type: DependencyStatusDto, description: 'This replica can take requests (not draining, in-process models and embedded database up)' })
+  serving?: DependencyStatusDto;
   @ApiPropertyOptional({ type: DependencyStatusDto }) database?: DependencyStatusDto;
   @ApiPropertyOptional({ type: DependencyStatusDto }) inference?: DependencyStatusDto;
 }
 
-/** Terminus's report, as /health/live and a ready /health/ready send it. */
+/** Terminus's report, as /health/live, /health/serving and /health/ready send it when up. */
 @ApiSchema({ name: 'HealthReport' })
 export class HealthReportDto {
   @ApiProperty({ enum: ['ok'] }) status: 'ok';
@@ -32,7 +34,7 @@ export class HealthReportDto {
   @ApiProperty(REQUEST_ID_PROPERTY) requestId: string;
 }
 
-/** A not-ready /health/ready: the error envelope (error_code 506) with Terminus's report beside it. */
+/** A not-ready /health/serving or /health/ready: the error envelope (error_code 506) with Terminus's report beside it. */
 @ApiSchema({ name: 'ReadinessFailure' })
 export class ReadinessFailureDto {
   @ApiProperty({ enum: ['error'] }) status: 'error';

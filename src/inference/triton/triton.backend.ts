@@ -8,6 +8,9 @@ import { createKServeClient, KServeClient, ModelInferRequest } from './kserve-pr
 import { metadataMismatch } from './model-metadata-check.js';
 import { decodeTensorMap, encodeTensorMap, withBatchDimension, withoutBatchDimension } from './tensor-codec.js';
 
+// gRPC methods are handed to call() unbound (this.client.ModelInfer) and invoked there on this.client.
+/* eslint-disable @typescript-eslint/unbound-method */
+
 export interface TritonBackendOptions {
   /** host:port of Triton's gRPC endpoint. */
   readonly url: string;

@@ -44,7 +44,7 @@ export class AddUserDto extends FaceSourceDto {
       'control characters and bidirectional controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) are refused.',
   })
   // NFC first, so one name has one spelling (and one length) whichever way a keyboard composed it.
-  @Transform(({ value }) => (typeof value === 'string' ? value.normalize('NFC') : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.normalize('NFC') : value))
   @IsString() @IsNotEmpty() @MaxLength(200)
   // A name only of invisible characters (U+200B, U+200D, U+FEFF, spaces) shows as blank everywhere.
   @Matches(/[\p{L}\p{N}]/u, { message: 'name must contain a letter or digit' })
@@ -60,7 +60,7 @@ export class AddUserDto extends FaceSourceDto {
 
   @ApiPropertyOptional({ format: 'email', maxLength: 320, description: 'Unique when given; stored in lower case' })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsEmail({}, { message: 'email must be a valid address' }) @MaxLength(320)
   email?: string;
 }
