@@ -7,7 +7,17 @@ import { PrismaService } from '../src/database/prisma.service.js';
 import { InferenceBackend } from '../src/inference/inference-backend.js';
 import { FACE_MODELS } from '../src/inference/model-repository.js';
 import { describeEachEngine } from './support/database-engines.js';
-import { blankImage, type Box, cropPortrait, faceGrid, lfwPortraits, npmSamplePhoto, samplePortraits, sharedDataDir, transformedCopy } from './support/face-photos.js';
+import {
+  blankImage,
+  type Box,
+  cropPortrait,
+  faceGrid,
+  lfwPortraits,
+  npmSamplePhoto,
+  samplePortraits,
+  sharedDataDir,
+  transformedCopy,
+} from './support/face-photos.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 
 interface Candidate {
@@ -57,9 +67,11 @@ describeEachEngine('every face of a group photo, end to end with real photos', (
     expect(response.body.requestId).toBe(response.headers['x-request-id']);
     return response.body as { faces_detected: number; faces: AnsweredFace[] };
   };
-  const detectBoxes = async (photo: Buffer): Promise<Box[]> => (await request(t.http).post('/api/v1/detect').attach('image', photo, 'p.jpg').expect(200)).body.faces.map((f: { box: Box }) => f.box);
+  const detectBoxes = async (photo: Buffer): Promise<Box[]> =>
+    (await request(t.http).post('/api/v1/detect').attach('image', photo, 'p.jpg').expect(200)).body.faces.map((f: { box: Box }) => f.box);
   const enrollPhoto = async (photo: Buffer, name: string): Promise<string> =>
-    (await request(t.http).post('/api/v1/add_user').field('name', name).field('birthdate', '1970-01-01').attach('image', photo, 'me.jpg').expect(201)).body.user_id;
+    (await request(t.http).post('/api/v1/add_user').field('name', name).field('birthdate', '1970-01-01').attach('image', photo, 'me.jpg').expect(201))
+      .body.user_id;
   const enrollKey = (reqId: string, name: string) => request(t.http).post('/api/v1/add_user').send({ name, birthdate: '1980-02-03', req_id: reqId });
   const forget = async (...ids: string[]) => {
     for (const id of ids) await request(t.http).delete(`/api/v1/users/${id}`).expect(204);
@@ -142,7 +154,10 @@ describeEachEngine('every face of a group photo, end to end with real photos', (
     const portraits = await Promise.all(boxes.slice(0, 3).map((box) => cropPortrait(photo, box)));
     const ids = [];
     for (const [i, portrait] of portraits.entries()) ids.push(await enrollPhoto(portrait, `Candidate ${i}`));
-    await request(t.http).post(`/api/v1/users/${ids[0]}/faces`).attach('image', await transformedCopy(portraits[0]), 'again.jpg').expect(201);
+    await request(t.http)
+      .post(`/api/v1/users/${ids[0]}/faces`)
+      .attach('image', await transformedCopy(portraits[0]), 'again.jpg')
+      .expect(201);
 
     const answer = await faces(photo, { candidates: '3' });
     for (const face of answer.faces) {
@@ -151,7 +166,8 @@ describeEachEngine('every face of a group photo, end to end with real photos', (
       expect(new Set(face.candidates.map((c) => c.user_id)).size).toBe(face.candidates.length);
       const similarities = face.candidates.map((c) => c.similarity);
       expect(similarities).toEqual([...similarities].sort((a, b) => b - a));
-      if (face.status === 'match') expect(face.candidates[0]).toEqual({ user_id: face.user_info!.id, name: face.user_info!.name, similarity: face.similarity });
+      if (face.status === 'match')
+        expect(face.candidates[0]).toEqual({ user_id: face.user_info!.id, name: face.user_info!.name, similarity: face.similarity });
     }
     // The person with two faces: named first, once; the others follow, below the match threshold.
     const twoFaces = at(answer, boxes[0])!;
@@ -160,7 +176,11 @@ describeEachEngine('every face of a group photo, end to end with real photos', (
     expect(twoFaces.candidates[1].similarity).toBeLessThan(0.49);
     expect((await faces(photo)).faces.every((face) => face.candidates.length === 1)).toBe(true);
 
-    const withCandidates = await request(t.http).post('/api/v1/recognise_user').field('candidates', '3').attach('image', portraits[0], 'p.jpg').expect(200);
+    const withCandidates = await request(t.http)
+      .post('/api/v1/recognise_user')
+      .field('candidates', '3')
+      .attach('image', portraits[0], 'p.jpg')
+      .expect(200);
     const listed: Candidate[] = withCandidates.body.candidates;
     expect(listed).toHaveLength(3);
     expect(listed[0]).toEqual({ user_id: ids[0], name: 'Candidate 0', similarity: withCandidates.body.similarity });
@@ -176,17 +196,34 @@ describeEachEngine('every face of a group photo, end to end with real photos', (
     expect(noFace.body).toMatchObject({ status: 'error', error_code: 601 });
 
     const portraits = await samplePortraits(4, detectBoxes);
-    const tiny = await faceGrid(await Promise.all(portraits.map((p) => sharp(p).resize(46, 46).toBuffer())), { columns: 4, width: 480, height: 200, side: 46 });
+    const tiny = await faceGrid(await Promise.all(portraits.map((p) => sharp(p).resize(46, 46).toBuffer())), {
+      columns: 4,
+      width: 480,
+      height: 200,
+      side: 46,
+    });
     expect((await detectBoxes(tiny)).length).toBeGreaterThan(0);
     const tooSmall = await recognise(tiny).expect(422);
     expect(tooSmall.body).toMatchObject({ status: 'error', error_code: 603, message: expect.stringMatching(/smaller than 32 px/) });
     expect((await request(t.http).post('/api/v1/recognise_user').attach('image', tiny, 't.jpg').expect(422)).body.error_code).toBe(603);
 
-    for (const [field, value] of [['max_faces', '0'], ['max_faces', '51'], ['max_faces', 'ten'], ['max_faces', '2.5'], ['candidates', '0'], ['candidates', '11'], ['color', 'red']]) {
+    for (const [field, value] of [
+      ['max_faces', '0'],
+      ['max_faces', '51'],
+      ['max_faces', 'ten'],
+      ['max_faces', '2.5'],
+      ['candidates', '0'],
+      ['candidates', '11'],
+      ['color', 'red'],
+    ]) {
       const refused = await recognise(npmSamplePhoto(2), { [field]: value }).expect(400);
       expect({ field, value, details: refused.body.details }).toEqual({ field, value, details: [expect.objectContaining({ field })] });
     }
-    const userRefused = await request(t.http).post('/api/v1/recognise_user').field('candidates', '11').attach('image', npmSamplePhoto(2), 'g.jpg').expect(400);
+    const userRefused = await request(t.http)
+      .post('/api/v1/recognise_user')
+      .field('candidates', '11')
+      .attach('image', npmSamplePhoto(2), 'g.jpg')
+      .expect(400);
     expect(userRefused.body.details).toEqual([{ field: 'candidates', message: 'candidates must be a whole number from 1 to 10' }]);
     const missing = await request(t.http).post('/api/v1/recognise').field('max_faces', '3').expect(400);
     expect(missing.body.details[0].field).toBe('image');

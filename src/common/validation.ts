@@ -30,7 +30,7 @@ export function OptionalIntegerField(field: string, min: number, max: number): P
   const message = `${field} must be a whole number from ${min} to ${max}`;
   return applyDecorators(
     IsOptional(),
-    Transform(({ value }) => (typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value)),
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value)),
     IsInt({ message }),
     Min(min, { message }),
     Max(max, { message }),

@@ -107,7 +107,10 @@ describe('FacePipeline on group photos', () => {
     expect(detected.faces.length).toBeGreaterThanOrEqual(3);
     expect(Math.max(...detected.faces.map((f) => f.faceSizePx))).toBeLessThan(MIN_FACE_SIZE_PX);
     for (const attempt of [pipeline.embedFaces(tiny, 10), pipeline.embedLargestFace(tiny)]) {
-      const error = await attempt.then(() => undefined, (caught: unknown) => caught);
+      const error = await attempt.then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
       expect(error).toBeInstanceOf(ApiError);
       expect([(error as ApiError).httpStatus, (error as ApiError).errorCode]).toEqual([422, ErrorCode.FACES_TOO_SMALL]);
       expect((error as ApiError).message).toMatch(new RegExp(`smaller than ${MIN_FACE_SIZE_PX} px`));

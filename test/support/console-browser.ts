@@ -95,7 +95,7 @@ export async function expectBoxOver(page: Page, element: Locator, box: Box): Pro
  */
 export async function groupWithWeakMatch(t: TestApp, portraits: Buffer[], blurred: number): Promise<Buffer> {
   for (let sigma = 2; sigma <= 8; sigma += 0.25) {
-    const faces = await Promise.all(portraits.map((portrait, i) => (i === blurred ? sharp(portrait).blur(sigma).toBuffer() : portrait)));
+    const faces = await Promise.all(portraits.map(async (portrait, i) => (i === blurred ? sharp(portrait).blur(sigma).toBuffer() : portrait)));
     const group = await faceGrid(faces, { columns: portraits.length, width: 400 * portraits.length, height: 480, side: 360 });
     const answer = (await request(t.http).post('/api/v1/recognise').attach('image', group, 'g.jpg').expect(200)).body;
     const slot = (face: { box: Box }) => Math.floor((face.box.x + face.box.width / 2) / 400);

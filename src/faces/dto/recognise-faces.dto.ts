@@ -42,11 +42,20 @@ class RecognisedFaceDto {
     items: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
     minItems: 5,
     maxItems: 5,
-    example: [[38, 51], [73, 51], [56, 71], [41, 92], [70, 92]],
+    example: [
+      [38, 51],
+      [73, 51],
+      [56, 71],
+      [41, 92],
+      [70, 92],
+    ],
   })
   landmarks: [number, number][];
 
-  @ApiProperty({ type: [CandidateDto], description: `As many as \`candidates\` asked for (default 1): ${CANDIDATES_DESCRIPTION}; empty while nobody is enrolled` })
+  @ApiProperty({
+    type: [CandidateDto],
+    description: `As many as \`candidates\` asked for (default 1): ${CANDIDATES_DESCRIPTION}; empty while nobody is enrolled`,
+  })
   candidates: CandidateDto[];
 }
 
@@ -56,7 +65,8 @@ export class FaceMatchDto extends RecognisedFaceDto {
   @ApiProperty({ type: UserInfoDto }) user_info: UserInfoDto;
   @ApiProperty({ description: 'Cosine similarity with their nearest enrolled face, at least MATCH_THRESHOLD', example: 0.81 }) similarity: number;
   @ApiPropertyOptional({
-    description: '"Not me": only when `similarity` is below DUPLICATE_FACE_THRESHOLD, a key that enrolls this face as a new person (same as enrollmentKey.req_id)',
+    description:
+      '"Not me": only when `similarity` is below DUPLICATE_FACE_THRESHOLD, a key that enrolls this face as a new person (same as enrollmentKey.req_id)',
     example: 'Yh3q0Jm1cR8tq2nV7sWk9A',
   })
   req_id?: string;
@@ -68,7 +78,11 @@ export class FaceNoMatchDto extends RecognisedFaceDto {
   @ApiProperty({ enum: ['no_match'], description: 'Discriminator: "no_match" is an unknown face' }) status: 'no_match';
   // OpenAPI 3.0 has no null type: a nullable type limited to null is how it says "always null".
   @ApiProperty({ type: 'object', nullable: true, enum: [null], description: 'Always null: nobody matched' } as ApiPropertyOptions) user_info: null;
-  @ApiProperty({ description: 'Single-use key for add_user that enrolls this face (same as enrollmentKey.req_id)', example: 'Yh3q0Jm1cR8tq2nV7sWk9A' }) req_id: string;
+  @ApiProperty({
+    description: 'Single-use key for add_user that enrolls this face (same as enrollmentKey.req_id)',
+    example: 'Yh3q0Jm1cR8tq2nV7sWk9A',
+  })
+  req_id: string;
   @ApiProperty({ type: EnrollmentKeyDto }) enrollmentKey: EnrollmentKeyDto;
 }
 
@@ -86,7 +100,8 @@ export class RecogniseFacesResponseDto {
 
   @ApiProperty({
     type: 'array',
-    description: 'The most prominent faces first (the rule that picks recognise_user\'s face), at most `max_faces`; a match or a no-match, told apart by `status`',
+    description:
+      "The most prominent faces first (the rule that picks recognise_user's face), at most `max_faces`; a match or a no-match, told apart by `status`",
     items: {
       type: 'object',
       oneOf: [{ $ref: getSchemaPath(FaceMatchDto) }, { $ref: getSchemaPath(FaceNoMatchDto) }],
@@ -94,7 +109,7 @@ export class RecogniseFacesResponseDto {
     },
     minItems: 1,
     maxItems: MAX_FACES_LIMIT,
-  } as ApiPropertyOptions)
+  })
   faces: RecognisedFace[];
 
   @ApiProperty(REQUEST_ID_PROPERTY) requestId: string;
