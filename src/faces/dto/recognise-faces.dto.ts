@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 import { REQUEST_ID_PROPERTY } from '../../common/error-envelope.dto.js';
 import { OptionalIntegerField } from '../../common/validation.js';
-import { BoxDto } from './face.dto.js';
+import { DetectedFaceDto } from './face.dto.js';
 import { CANDIDATES_DESCRIPTION, CANDIDATES_FIELD_DOC, CandidateDto, EnrollmentKeyDto, MAX_CANDIDATES, UserInfoDto } from './recognise.dto.js';
 
 /** API.md: max_faces 1-50, default 10; candidates 1-10, default 1. */
@@ -30,28 +30,8 @@ export class RecogniseFacesRequestDto {
   candidates?: number;
 }
 
-/** What every answered face carries, matched or not. */
-class RecognisedFaceDto {
-  @ApiProperty({ type: BoxDto }) box: BoxDto;
-  @ApiProperty({ description: 'Detector confidence in [0, 1]', example: 0.99 }) score: number;
-  @ApiProperty({ description: 'Usability for recognition in [0, 1]: detection score, size, sharpness and pose', example: 0.91 }) quality: number;
-
-  @ApiProperty({
-    description: 'Left eye, right eye, nose tip, left and right mouth corners, as [x, y] in image pixels',
-    type: 'array',
-    items: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
-    minItems: 5,
-    maxItems: 5,
-    example: [
-      [38, 51],
-      [73, 51],
-      [56, 71],
-      [41, 92],
-      [70, 92],
-    ],
-  })
-  landmarks: [number, number][];
-
+/** What every answered face carries, matched or not: what /detect says of it, and its nearest people. */
+class RecognisedFaceDto extends DetectedFaceDto {
   @ApiProperty({
     type: [CandidateDto],
     description: `As many as \`candidates\` asked for (default 1): ${CANDIDATES_DESCRIPTION}; empty while nobody is enrolled`,
