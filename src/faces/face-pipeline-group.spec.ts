@@ -116,6 +116,9 @@ describe('FacePipeline on group photos', () => {
       expect((error as ApiError).message).toMatch(new RegExp(`smaller than ${MIN_FACE_SIZE_PX} px`));
     }
 
+    // Only the minimum stands in the way: without one, the same faces are embedded (bench:accuracy --face-sizes).
+    expect((await new FacePipeline(backend, { minFaceSizePx: 0 }).embedFaces(tiny, 10)).faces.length).toBe(detected.faces.length);
+
     // The same small faces in a row, and one of about 70 px beside them.
     const mixed = await sharp({ create: { width: 600, height: 220, channels: 3, background: '#d8d4cc' } })
       .composite([

@@ -69,6 +69,8 @@ export interface FacePipelineOptions {
   readonly onetAlignment: boolean;
   /** Faces located per image (detect: best scores first; group recognition: most prominent first); bounds the cost of a crowd photo. */
   readonly maxFaces: number;
+  /** Smaller faces are counted but never embedded (face-selection.ts); bench:accuracy --face-sizes lowers it to measure why. */
+  readonly minFaceSizePx: number;
 }
 
 export const DEFAULT_FACE_PIPELINE_OPTIONS: FacePipelineOptions = {
@@ -77,6 +79,7 @@ export const DEFAULT_FACE_PIPELINE_OPTIONS: FacePipelineOptions = {
   landmarkFlip: true,
   onetAlignment: true,
   maxFaces: 50,
+  minFaceSizePx: MIN_FACE_SIZE_PX,
 };
 
 /** Rows per embedder run: max_batch_size in model_repository/face_embedder/config.pbtxt. */
@@ -124,7 +127,7 @@ export class FacePipeline {
     const decoded = await timed(timings, 'decode', () => decodeImage(image));
     const candidates = await this.detectCandidates(decoded, timings);
     // Prominence needs the box only, so the other faces of a group photo skip landmarks and alignment.
-    const [chosen] = recognisable(decoded, candidates);
+    const [chosen] = recognisable(decoded, candidates, this.options.minFaceSizePx);
     const found = await this.locateFace(decoded, chosen, timings);
     return { facesDetected: candidates.length, face: found.face, aligned: found.aligned, timings };
   }
@@ -137,7 +140,7 @@ export class FacePipeline {
     const timings: StageTimings = {};
     const decoded = await timed(timings, 'decode', () => decodeImage(image));
     const candidates = await this.detectCandidates(decoded, timings);
-    const chosen = recognisable(decoded, candidates).slice(0, Math.min(maxFaces, this.options.maxFaces));
+    const chosen = recognisable(decoded, candidates, this.options.minFaceSizePx).slice(0, Math.min(maxFaces, this.options.maxFaces));
     const found: FoundFace[] = [];
     for (const candidate of chosen) found.push(await this.locateFace(decoded, candidate, timings));
     const embeddings = await timed(timings, 'embed', () => this.embedAlignedBatch(found.map((f) => f.aligned)));
@@ -264,10 +267,10 @@ async function timed<T>(timings: StageTimings, stage: keyof StageTimings, work: 
 }
 
 /** The candidates worth embedding, most prominent first; 601 when there is none, 603 when all are too small. */
-function recognisable(decoded: DecodedImage, candidates: readonly Candidate[]): Candidate[] {
+function recognisable(decoded: DecodedImage, candidates: readonly Candidate[], minFaceSizePx: number): Candidate[] {
   if (candidates.length === 0) throw ApiError.faceNotDetected();
-  const ranked = embeddableByProminence(candidates, decoded.image.width, decoded.image.height);
-  if (ranked.length === 0) throw ApiError.facesTooSmall(MIN_FACE_SIZE_PX);
+  const ranked = embeddableByProminence(candidates, decoded.image.width, decoded.image.height, minFaceSizePx);
+  if (ranked.length === 0) throw ApiError.facesTooSmall(minFaceSizePx);
   return ranked;
 }
 

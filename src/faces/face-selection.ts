@@ -6,11 +6,12 @@ import type { Box } from '../common/geometry.js';
  * the probe shrunk until its face was this size: a known person reaches the match threshold 94% of
  * the time at full size (~110 px), 79% at 40 px, 57% at 32 px, 16% at 24 px. Below 32 px a face is
  * more often missed than recognised, and its enrollment key would store a poor template.
+ * Rerun: `npm run bench:accuracy -- --face-sizes`.
  */
 export const MIN_FACE_SIZE_PX = 32;
 
-/** Whether a detection is large enough to embed (MIN_FACE_SIZE_PX). */
-export const isEmbeddable = (box: Box): boolean => Math.max(box.width, box.height) >= MIN_FACE_SIZE_PX;
+/** Whether a detection is large enough to embed (MIN_FACE_SIZE_PX unless told otherwise). */
+export const isEmbeddable = (box: Box, minFaceSizePx = MIN_FACE_SIZE_PX): boolean => Math.max(box.width, box.height) >= minFaceSizePx;
 
 /**
  * Which face a photo is about. insightface's rule (box area minus twice the squared distance of the
@@ -31,9 +32,14 @@ export function faceProminence(box: Box, imageWidth: number, imageHeight: number
  * The faces a recognition request is about, most prominent first: those large enough to embed.
  * recognise_user takes the first; the group route takes as many as it was asked for.
  */
-export function embeddableByProminence<T extends { readonly box: Box }>(faces: readonly T[], imageWidth: number, imageHeight: number): T[] {
+export function embeddableByProminence<T extends { readonly box: Box }>(
+  faces: readonly T[],
+  imageWidth: number,
+  imageHeight: number,
+  minFaceSizePx = MIN_FACE_SIZE_PX,
+): T[] {
   return faces
-    .filter((face) => isEmbeddable(face.box))
+    .filter((face) => isEmbeddable(face.box, minFaceSizePx))
     .map((face) => ({ face, prominence: faceProminence(face.box, imageWidth, imageHeight) }))
     .sort((a, b) => b.prominence - a.prominence)
     .map(({ face }) => face);
