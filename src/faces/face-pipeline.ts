@@ -128,7 +128,7 @@ export class FacePipeline {
     const candidates = await this.detectCandidates(decoded, timings);
     // Prominence needs the box only, so the other faces of a group photo skip landmarks and alignment.
     const [chosen] = recognisable(decoded, candidates, this.options.minFaceSizePx);
-    const found = await this.locateFace(decoded, chosen, timings);
+    const [found] = await this.locateFaces(decoded, [chosen], timings);
     return { facesDetected: candidates.length, face: found.face, aligned: found.aligned, timings };
   }
 
@@ -141,8 +141,7 @@ export class FacePipeline {
     const decoded = await timed(timings, 'decode', () => decodeImage(image));
     const candidates = await this.detectCandidates(decoded, timings);
     const chosen = recognisable(decoded, candidates, this.options.minFaceSizePx).slice(0, Math.min(maxFaces, this.options.maxFaces));
-    const found: FoundFace[] = [];
-    for (const candidate of chosen) found.push(await this.locateFace(decoded, candidate, timings));
+    const found = await this.locateFaces(decoded, chosen, timings);
     const embeddings = await timed(timings, 'embed', () => this.embedAlignedBatch(found.map((f) => f.aligned)));
     return { facesDetected: candidates.length, faces: found.map(({ face }, index) => ({ face, embedding: embeddings[index] })), timings };
   }
@@ -162,9 +161,10 @@ export class FacePipeline {
     // A face and its mirror stay in one run; runs are balanced (10 flipped faces: 10 + 10 rows, not 16 + 4).
     const facesPerRun = Math.floor(EMBEDDER_MAX_BATCH / (this.options.flipAugmentation ? 2 : 1));
     const runSize = Math.ceil(aligned.length / Math.ceil(aligned.length / facesPerRun));
-    const embeddings: Float32Array[] = [];
-    for (let start = 0; start < aligned.length; start += runSize) embeddings.push(...(await this.embedRun(aligned.slice(start, start + runSize))));
-    return embeddings;
+    const runs: (readonly RgbImage[])[] = [];
+    for (let start = 0; start < aligned.length; start += runSize) runs.push(aligned.slice(start, start + runSize));
+    // Sent together: the worker pool (or Triton) runs them on separate cores.
+    return (await Promise.all(runs.map((faces) => this.embedRun(faces)))).flat();
   }
 
   private async embedRun(faces: readonly RgbImage[]): Promise<Float32Array[]> {
@@ -194,10 +194,8 @@ export class FacePipeline {
   }
 
   private async findFaces(decoded: DecodedImage, timings: StageTimings): Promise<FoundFace[]> {
-    const found: FoundFace[] = [];
     const best = (await this.detectCandidates(decoded, timings)).slice(0, this.options.maxFaces);
-    for (const candidate of best) found.push(await this.locateFace(decoded, candidate, timings));
-    return found;
+    return this.locateFaces(decoded, best, timings);
   }
 
   /** Detector candidates after NMS, best scores first. */
@@ -205,10 +203,11 @@ export class FacePipeline {
     return timed(timings, 'detect', () => detectFaces(this.backend, decoded.image));
   }
 
-  private async locateFace(decoded: DecodedImage, candidate: Candidate, timings: StageTimings): Promise<FoundFace> {
-    const landmarks = await timed(timings, 'landmarks', () => this.locateLandmarks(decoded.image, candidate.box));
-    const aligned = await timed(timings, 'align', () => Promise.resolve(alignFace(decoded.image, landmarks)));
-    return { face: this.describe(decoded, candidate, landmarks, aligned), aligned };
+  /** Landmarks, then alignment, for each face; the faces' landmark runs go out together (one core each in the worker pool). */
+  private async locateFaces(decoded: DecodedImage, candidates: readonly Candidate[], timings: StageTimings): Promise<FoundFace[]> {
+    const landmarks = await timed(timings, 'landmarks', () => Promise.all(candidates.map((candidate) => this.locateLandmarks(decoded.image, candidate.box))));
+    const aligned = await timed(timings, 'align', () => Promise.resolve(landmarks.map((points) => alignFace(decoded.image, points))));
+    return candidates.map((candidate, index) => ({ face: this.describe(decoded, candidate, landmarks[index], aligned[index]), aligned: aligned[index] }));
   }
 
   /** The five alignment points of the face in `box`. Protected so bench:accuracy can try other placements. */
