@@ -28,6 +28,7 @@ const MODEL_SPECS = [
   'tools/models/build-models.spec.ts',
   'tools/models/tflite-to-onnx.spec.ts',
   'src/faces/onet-alignment.spec.ts',
+  'src/faces/face-pipeline-group.spec.ts',
 ].map((spec) => `<rootDir>/${spec}`);
 
 export default {

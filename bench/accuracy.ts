@@ -4,6 +4,7 @@
 // the face is aligned on; --compare-alignments also runs the other one and compares them (figures,
 // interleaved timing, docs/plots/det-alignments.svg). --embedder NAME (default EMBEDDER_MODEL, else
 // face_embedder) measures another embedder of the model repository and suggests its thresholds.
+// --face-sizes also measures how recognition falls off with face size (why MIN_FACE_SIZE_PX is 32).
 // Constructs the backend and pipeline by hand (no Nest). Embeddings are cached under .model-cache/bench/.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiError } from '../src/common/api-error.js';
 import { DEFAULT_FACE_PIPELINE_OPTIONS, FacePipeline } from '../src/faces/face-pipeline.js';
+import { MIN_FACE_SIZE_PX } from '../src/faces/face-selection.js';
 import { DEFAULT_THRESHOLDS } from '../src/gallery/thresholds.js';
 import { mirror } from '../src/faces/rgb-image.js';
 import { readEmbedderContract } from '../src/inference/embedder-contract.js';
@@ -18,6 +20,7 @@ import { FACE_MODELS, readModelManifest } from '../src/inference/model-repositor
 import { OnnxRuntimeBackend } from '../src/inference/onnx-runtime.backend.js';
 import { accuracyPlotSpecs, oneToNCounts } from './lib/accuracy-plots.js';
 import { alignmentDetSpec, alignmentFigures, comparisonTable, timeAlignments } from './lib/alignment-comparison.js';
+import { recognitionByFaceSize } from './lib/face-size.js';
 import { bestAccuracy, errorRates, oneToNScoreSet, pairScoreSet, pointNearestFar, ScoreSet, thresholdGrid } from './lib/det.js';
 import { enrollmentReplayScores, pairErrorRates } from './lib/threshold-choice.js';
 import { loadEmbeddingCache, saveEmbeddingCache } from './lib/embedding-cache.js';
@@ -374,6 +377,12 @@ if (!existsSync(lfwDir)) {
   await plotAccuracy(shippedOneToN, shippedPairs, people, served);
   await printTiming(allIds.slice(0, 40).map((id) => join(lfwDir, 'images', `${id}.jpg`)));
   if (compareAlignments) await compareAlignmentsOn(people, pairsPath, embeddings.flipped, allIds);
+  if (process.argv.includes('--face-sizes')) {
+    // Why MIN_FACE_SIZE_PX is what it is: the shipped pipeline with no minimum, on shrunk probes.
+    const anySize = new FacePipeline(backend, embedder, { onetAlignment: cliOptions.onetAlignment, landmarkFlip: cliOptions.landmarkFlip, minFaceSizePx: 0 });
+    console.log(`\nRecognition by face size (first 150 matched and mismatched View-1 pairs; the second photo shrunk; minimum shipped: ${MIN_FACE_SIZE_PX} px):`);
+    for (const line of await recognitionByFaceSize(anySize, lfwDir, DEFAULT_THRESHOLDS.match, [0, 64, 48, 40, 32, 24, 20])) console.log(`  ${line}`);
+  }
 }
 console.log('\nDetection rate:');
 if (existsSync(join(dataRoot, 'photos'))) await detectionRate('shared photos', listFiles(join(dataRoot, 'photos')));

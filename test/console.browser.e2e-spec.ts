@@ -2,8 +2,8 @@ import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { FacesRepository } from '../src/gallery/faces.repository.js';
 import { UsersRepository } from '../src/users/users.repository.js';
-import { expectStatus, focusedId, inChromium, launchChromium, openPage, portraitFrom, property, startServer, tabTo, upload } from './support/console-browser.js';
-import { blankImage, transformedCopy } from './support/face-photos.js';
+import { expectBoxOver, expectStatus, groupWithWeakMatch, focusedId, inChromium, launchChromium, openPage, portraitFrom, property, startServer, tabTo, upload } from './support/console-browser.js';
+import { blankImage, type Box, samplePortraits, transformedCopy } from './support/face-photos.js';
 import { sampleFace, TestApp } from './support/test-app.js';
 
 inChromium('console in Chromium, on an open server (no API_KEYS)', () => {
@@ -33,26 +33,15 @@ inChromium('console in Chromium, on an open server (no API_KEYS)', () => {
     expect(await page.getByLabel('API key', { exact: true }).isVisible()).toBe(false);
 
     const [firstResponse] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/api/v1/recognise_user')),
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/recognise')),
       page.getByLabel('Photo file').setInputFiles(upload('alice.jpg', alice)),
     ]);
     await expectStatus(page, /^No match\. You can enroll this person/);
     expect(await page.locator('#result-outcome').textContent()).toBe('No match');
 
     // The face box sits over the face, scaled from the image's pixels to its displayed size.
-    const box = (await firstResponse.json()).enrollmentKey.metadata.box;
-    await page.locator('#face-box').waitFor();
-    const shown = (await page.getByRole('img', { name: 'The photo sent for recognition' }).boundingBox())!;
-    const drawn = (await page.locator('#face-box').boundingBox())!;
-    const scale = shown.width / Number(await property(page, '#result-image', 'naturalWidth'));
-    for (const [actual, expected] of [
-      [drawn.x - shown.x, box.x * scale],
-      [drawn.y - shown.y, box.y * scale],
-      [drawn.width, box.width * scale],
-      [drawn.height, box.height * scale],
-    ]) {
-      expect(Math.abs(actual - expected)).toBeLessThan(2);
-    }
+    const [face] = (await firstResponse.json()).faces;
+    await expectBoxOver(page, page.getByRole('button', { name: 'Face 1: unknown' }), face.box);
 
     const enroll = page.getByRole('region', { name: 'Enroll this person' });
     expect(await page.locator('#enroll-remaining').textContent()).toMatch(/^(1:5\d|2:00)$/);
@@ -93,6 +82,80 @@ inChromium('console in Chromium, on an open server (no API_KEYS)', () => {
     const again = await request(t.http).post('/api/v1/recognise_user').attach('image', aliceAgain, 'a.jpg').expect(200);
     expect(again.body.message).toBe('no_match');
     expect(problems).toEqual([]);
+  });
+
+  it('draws every face of a group photo: names with similarity, unknown with Enroll, "Not <name>? Enroll", candidates on click', async () => {
+    // Four people from the npm samples: Dana enrolled; Erin enrolled, then blurred in the group until she is only a weak match.
+    const detect = async (photo: Buffer) => (await request(t.http).post('/api/v1/detect').attach('image', photo, 'p.jpg').expect(200)).body.faces.map((f: { box: Box }) => f.box);
+    const [dana, erin, stranger] = await samplePortraits(3, detect);
+    try {
+      await request(t.http).post('/api/v1/add_user').field('name', 'Dana Example').field('birthdate', '1980-01-01').attach('image', dana, 'd.jpg').expect(201);
+      await request(t.http).post('/api/v1/add_user').field('name', 'Erin Example').field('birthdate', '1981-01-01').attach('image', erin, 'e.jpg').expect(201);
+      const group = await groupWithWeakMatch(t, [dana, erin, stranger], 1);
+      const { page, problems } = await openPage(browser, base);
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/api/v1/recognise')),
+        page.getByLabel('Photo file').setInputFiles(upload('group.jpg', group)),
+      ]);
+      const answer = (await response.json()) as { faces: Array<{ box: Box; status: string; similarity?: number; user_info: { name: string } | null }> };
+      const said = await expectStatus(page, /^3 faces: /);
+      for (const part of [/Dana Example \([01]\.\d\d\)/, /Erin Example \(0\.[45]\d\)/, /unknown/, /Enroll an unknown face with the Enroll button under it\.$/]) expect(said).toMatch(part);
+      expect(await page.locator('#result-outcome').textContent()).toBe('2 recognised, 1 unknown');
+      const numberOf = (name: string | null) => answer.faces.findIndex((face) => (face.user_info?.name ?? null) === name) + 1;
+      const [danaFace, erinFace, strangerFace] = [numberOf('Dana Example'), numberOf('Erin Example'), numberOf(null)];
+      const danaScore = answer.faces[danaFace - 1].similarity!.toFixed(2);
+
+      // Every face boxed where the API found it, with its name and similarity, or "unknown".
+      for (const [number, face] of answer.faces.entries()) await expectBoxOver(page, page.locator('.face').nth(number), face.box);
+      const danaBox = page.getByRole('button', { name: `Face ${danaFace}: Dana Example, similarity ${danaScore}` });
+      expect(await danaBox.textContent()).toBe(`Dana Example ${danaScore}`);
+      expect(await page.getByRole('button', { name: `Face ${strangerFace}: unknown` }).textContent()).toBe('unknown');
+      expect(await page.getByRole('button', { name: /^Enroll face/ }).count()).toBe(1);
+      expect(await page.getByRole('button', { name: 'Not Erin Example? Enroll' }).count()).toBe(1);
+      expect(await page.getByRole('button', { name: 'Not Dana Example? Enroll' }).count()).toBe(0);
+
+      // A box lists that face's candidates; clicked again, the list goes.
+      const candidates = page.getByRole('region', { name: `Candidates for face ${danaFace}` });
+      await danaBox.click();
+      await candidates.waitFor();
+      expect(await danaBox.getAttribute('aria-expanded')).toBe('true');
+      const listed = await candidates.getByRole('listitem').allTextContents();
+      expect(listed[0]).toBe(`Dana Example, similarity ${danaScore}`);
+      expect(listed).toEqual(expect.arrayContaining([expect.stringMatching(/^Erin Example, similarity 0\.\d\d$/)]));
+      await danaBox.click();
+      await candidates.waitFor({ state: 'hidden' });
+
+      // The unknown face enrolls with its own key, and is named on the photo at once.
+      await page.getByRole('button', { name: `Enroll face ${strangerFace}` }).click();
+      const enroll = page.getByRole('region', { name: 'Enroll this person' });
+      await enroll.getByText(`Face ${strangerFace}: unknown.`).waitFor();
+      expect(await focusedId(page)).toBe('enroll-name');
+      await page.keyboard.type('Fay Example');
+      await enroll.getByLabel('Birthdate').fill('1992-06-07');
+      await enroll.getByRole('button', { name: 'Enroll' }).click();
+      await expectStatus(page, /^Enrolled Fay Example\.$/);
+      expect(await page.getByRole('button', { name: `Face ${strangerFace}: Fay Example, just enrolled` }).textContent()).toBe('Fay Example (enrolled)');
+      expect(await page.getByRole('button', { name: /^Enroll face/ }).count()).toBe(0);
+
+      // "Not Erin?": the weakly matched face enrolls as somebody new.
+      await page.getByRole('button', { name: 'Not Erin Example? Enroll' }).click();
+      await enroll.getByText(`Face ${erinFace}, recognised as Erin Example: enroll this person as someone new.`).waitFor();
+      await enroll.getByLabel('Name', { exact: true }).fill('Erin Lookalike');
+      await enroll.getByLabel('Birthdate').fill('1993-01-02');
+      await enroll.getByRole('button', { name: 'Enroll' }).click();
+      await expectStatus(page, /^Enrolled Erin Lookalike\.$/);
+      expect(await page.getByRole('button', { name: 'Not Erin Example? Enroll' }).count()).toBe(0);
+
+      // The server agrees: the same photo now names all three where they stand.
+      const again = (await request(t.http).post('/api/v1/recognise').attach('image', group, 'g.jpg').expect(200)).body.faces as typeof answer.faces;
+      const nameAt = (number: number) => again.find((face) => Math.abs(face.box.x - answer.faces[number - 1].box.x) < 5)?.user_info?.name;
+      expect([nameAt(danaFace), nameAt(erinFace), nameAt(strangerFace)]).toEqual(['Dana Example', 'Erin Lookalike', 'Fay Example']);
+      expect(problems).toEqual([]);
+    } finally {
+      for (const user of (await request(t.http).get('/api/v1/users?limit=200').expect(200)).body.items) {
+        if (['Dana Example', 'Erin Example', 'Erin Lookalike', 'Fay Example'].includes(user.name)) await request(t.http).delete(`/api/v1/users/${user.id}`).expect(204);
+      }
+    }
   });
 
   it('labels every control, works by keyboard and reads errors out in the live region', async () => {
@@ -192,7 +255,7 @@ inChromium('console in Chromium, on an open server (no API_KEYS)', () => {
     const { page, problems } = await openPage(browser, base);
     // Intercepted only to read the body the page sends; the request goes on to the server unchanged.
     let sent: Buffer | null = null;
-    await page.route('**/api/v1/recognise_user', (route) => {
+    await page.route('**/api/v1/recognise', (route) => {
       sent = route.request().postDataBuffer();
       return route.continue();
     });
@@ -200,7 +263,7 @@ inChromium('console in Chromium, on an open server (no API_KEYS)', () => {
     // Said once the video plays, so its size is known.
     await expectStatus(page, /^Camera on\./);
     const [response] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/api/v1/recognise_user')),
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/recognise')),
       page.getByRole('button', { name: 'Capture photo' }).click(),
     ]);
     expect(response.status()).toBe(422);
@@ -270,7 +333,7 @@ inChromium('console in Chromium, with API_KEYS and 3-second enrollment keys', ()
     await page.getByLabel('Photo file').setInputFiles(upload('carol.jpg', carol));
     await expectStatus(page, /^No match/);
     expect(await page.locator('#enroll-remaining').textContent()).toMatch(/^0:0[1-4]$/);
-    const submit = page.getByRole('button', { name: 'Enroll' });
+    const submit = page.getByRole('button', { name: 'Enroll', exact: true });
     expect(await submit.isEnabled()).toBe(true);
 
     const enroll = page.getByRole('region', { name: 'Enroll this person' });

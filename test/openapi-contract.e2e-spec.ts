@@ -1,7 +1,8 @@
+import sharp from 'sharp';
 import request, { type Response } from 'supertest';
 import { createOpenApiDocument } from '../src/docs/write-openapi.js';
 import { freePort } from './support/compiled-app.js';
-import { blankImage, cropPortrait, npmSamplePhoto, transformedCopy } from './support/face-photos.js';
+import { blankImage, type Box, cropPortrait, faceGrid, npmSamplePhoto, samplePortraits, transformedCopy } from './support/face-photos.js';
 import { OpenApiContract, type OpenApiDocument } from './support/openapi-contract.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 
@@ -13,7 +14,7 @@ import { startTestApp, TestApp } from './support/test-app.js';
 
 const KEY = 'contract-key-0123456789';
 const BURST_KEY = 'burst-key-0123456789';
-const RATE_LIMIT = 60;
+const RATE_LIMIT = 100;
 const MAX_UPLOAD_BYTES = 3_000_000;
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 
@@ -74,6 +75,13 @@ describe('every response of the e2e story conforms to /api/docs-json', () => {
     await checked(api().post('/api/v1/verify').field('user_id', bobId).attach('image', alice, 'a.jpg'), 200);
     await checked(api().post('/api/v1/detect').attach('image', await blankImage(), 'none.png'), 200);
 
+    // Every face of a group photo: Bob and Carol enrolled, the third face unknown; candidates on both routes.
+    const group = (kept.group = await checked(api().post('/api/v1/recognise').field('candidates', '2').attach('image', npmSamplePhoto(6), 'group.jpg'), 200));
+    expect(group.body.faces.map((face: { status: string }) => face.status)).toEqual(expect.arrayContaining(['match', 'no_match']));
+    await checked(api().post('/api/v1/recognise').field('max_faces', '1').attach('image', npmSamplePhoto(3), 'group.jpg'), 200);
+    await checked(api().post('/api/v1/recognise_user').field('candidates', '3').attach('image', bob, 'bob.jpg'), 200);
+    await checked(api().post('/api/v1/recognise_user').field('candidates', '3').attach('image', alice, 'alice.jpg'), 200);
+
     const page = await checked(api().get('/api/v1/users?limit=2'), 200);
     await checked(api().get(`/api/v1/users?limit=2&cursor=${encodeURIComponent(page.body.next_cursor)}`), 200);
     const bobRead = (kept.user = await checked(api().get(`/api/v1/users/${bobId}`), 200));
@@ -113,12 +121,30 @@ describe('every response of the e2e story conforms to /api/docs-json', () => {
     await checked(api().post(`/api/v1/users/${carolId}/faces`).attach('image', bob, 'b.jpg'), 409);
     // 413, 415, 422 on every upload route
     for (const route of ['recognise_user', 'detect', 'add_user']) {
-      const upload = (image: Buffer) => api().post(`/api/v1/${route}`).field('name', 'N').field('birthdate', '1990-01-01').attach('image', image, 'x.jpg');
+      const person = route === 'add_user' ? { name: 'N', birthdate: '1990-01-01' } : {};
+      const upload = (image: Buffer) => {
+        const pending = api().post(`/api/v1/${route}`);
+        for (const [field, value] of Object.entries(person)) pending.field(field, value);
+        return pending.attach('image', image, 'x.jpg');
+      };
       await checked(upload(Buffer.alloc(MAX_UPLOAD_BYTES + 1, 0xff)), 413);
       await checked(upload(Buffer.from('hello, not an image')), 415);
       if (route !== 'detect') await checked(upload(await blankImage()), 422);
     }
     await checked(api().post('/api/v1/verify').field('user_id', bobId).attach('image', await blankImage(), 'x.png'), 422);
+    // The group route: its fields, its upload rules, no face and faces too small to recognise.
+    await checked(api().post('/api/v1/recognise').field('max_faces', '51').attach('image', alice, 'a.jpg'), 400);
+    await checked(api().post('/api/v1/recognise').field('candidates', 'all').attach('image', alice, 'a.jpg'), 400);
+    await checked(api().post('/api/v1/recognise').field('max_faces', '2'), 400);
+    await checked(request(t.http).post('/api/v1/recognise').attach('image', alice, 'a.jpg'), 401);
+    await checked(api().post('/api/v1/recognise').attach('image', Buffer.alloc(MAX_UPLOAD_BYTES + 1, 0xff), 'x.jpg'), 413);
+    await checked(api().post('/api/v1/recognise').attach('image', Buffer.from('hello, not an image'), 'x.jpg'), 415);
+    await checked(api().post('/api/v1/recognise').attach('image', await blankImage(), 'x.png'), 422);
+    const detectBoxes = async (photo: Buffer) => (await checked(api().post('/api/v1/detect').attach('image', photo, 'p.jpg'), 200)).body.faces.map((f: { box: Box }) => f.box);
+    const small = await Promise.all((await samplePortraits(4, detectBoxes)).map((portrait) => sharp(portrait).resize(46, 46).toBuffer()));
+    const tiny = await faceGrid(small, { columns: 4, width: 480, height: 200, side: 46 });
+    const tooSmall = await checked(api().post('/api/v1/recognise').attach('image', tiny, 'tiny.jpg'), 422);
+    expect(tooSmall.body.error_code).toBe(603);
     await checked(api().post(`/api/v1/users/${bobId}/faces`).attach('image', Buffer.from('not an image'), 'x.jpg'), 415);
   });
 
@@ -158,8 +184,8 @@ describe('every response of the e2e story conforms to /api/docs-json', () => {
       const { status, body, headers } = { status: response.status, body: response.body, headers: response.headers, ...changes };
       return contract.problems({ status, body, headers, text: JSON.stringify(body), req: (response as unknown as { req: unknown }).req } as unknown as Response);
     };
-    const { noMatch, match, user, conflict, rateLimited } = kept;
-    for (const real of [noMatch, match, user, conflict, rateLimited]) expect(contract.problems(real)).toEqual([]);
+    const { noMatch, match, user, conflict, rateLimited, group } = kept;
+    for (const real of [noMatch, match, user, conflict, rateLimited, group]) expect(contract.problems(real)).toEqual([]);
 
     expect(altered(user, { status: 418 })).toEqual([expect.stringMatching(/status 418 is not declared/)]);
     expect(altered(user, { body: { ...user.body, nickname: 'Bobby' } })).toEqual([expect.stringMatching(/unevaluated properties.*nickname/)]);
@@ -174,6 +200,19 @@ describe('every response of the e2e story conforms to /api/docs-json', () => {
     expect(altered(match, { body: { ...match.body, req_id: noMatch.body.req_id, enrollmentKey: noMatch.body.enrollmentKey } })).toEqual([]);
     expect(altered(match, { body: { ...match.body, req_id: 42 } })).not.toEqual([]);
     expect(altered(noMatch, { body: { ...noMatch.body, status: 'maybe' } })).not.toEqual([]);
+    // Each face of a group: a match names someone, a no-match carries its key and no similarity, every face lists candidates.
+    const faces = group.body.faces as Array<Record<string, unknown>>;
+    const known = faces.find((face) => face.status === 'match')!;
+    const unknown = faces.find((face) => face.status === 'no_match')!;
+    const withFace = (face: Record<string, unknown>) => ({ body: { ...group.body, faces: [face] } });
+    expect(altered(group, withFace(known))).toEqual([]);
+    expect(altered(group, withFace({ ...unknown, similarity: 0.3 }))).not.toEqual([]);
+    expect(altered(group, withFace({ ...known, user_info: null }))).not.toEqual([]);
+    const { req_id: _key, ...keyless } = unknown;
+    expect(altered(group, withFace(keyless))).not.toEqual([]);
+    const { candidates: _candidates, ...withoutCandidates } = known;
+    expect(altered(group, withFace(withoutCandidates))).toEqual([expect.stringMatching(/candidates/)]);
+    expect(altered(group, { body: { ...group.body, faces_detected: 2.5 } })).toEqual([expect.stringMatching(/faces_detected must be integer/)]);
     expect(altered(conflict, { body: { ...conflict.body, details: [{ ...conflict.body.details[0], score: 1 }] } })).toEqual([expect.stringMatching(/score/)]);
     // Headers: the request id is required, and a header the API sets must be declared where it is sent.
     const { 'x-request-id': _id, ...withoutId } = user.headers;
@@ -187,6 +226,7 @@ describe('every response of the e2e story conforms to /api/docs-json', () => {
     const seen = Object.fromEntries([...contract.seen].map(([operation, statuses]) => [operation, [...statuses].sort()]));
     expect(seen).toEqual({
       recogniseUser: [200, 400, 401, 413, 415, 422],
+      recognise: [200, 400, 401, 413, 415, 422],
       addUser: [201, 400, 404, 409, 413, 415, 422],
       addFace: [201, 400, 404, 409, 415],
       verify: [200, 400, 404, 422],
@@ -209,7 +249,7 @@ describe('503s conform too: the inference backend is unreachable', () => {
     const t = await startTestApp({ INFERENCE_BACKEND: 'triton', TRITON_GRPC_URL: `127.0.0.1:${await freePort()}`, TRITON_TIMEOUT_MS: '1000' });
     try {
       const contract = new OpenApiContract((await request(t.http).get('/api/docs-json').expect(200)).body as OpenApiDocument);
-      for (const route of ['recognise_user', 'detect']) {
+      for (const route of ['recognise_user', 'recognise', 'detect']) {
         contract.check(await request(t.http).post(`/api/v1/${route}`).attach('image', npmSamplePhoto(2), 'g.jpg').timeout(30_000).expect(503));
       }
       const ready = contract.check(await request(t.http).get('/health/ready').expect(503));

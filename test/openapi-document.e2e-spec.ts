@@ -37,7 +37,7 @@ beforeAll(async () => {
 describe('the OpenAPI document', () => {
   it("names operations as the contract does, and defines every tag it uses, with a description", () => {
     expect(operations.map((entry) => entry.operation.operationId).sort()).toEqual(
-      ['addFace', 'addUser', 'deleteUser', 'detect', 'docsUi', 'getUser', 'healthLive', 'healthReady', 'healthServing', 'listUsers', 'metrics', 'openApiDocument', 'recogniseUser', 'verify'].sort(),
+      ['addFace', 'addUser', 'deleteUser', 'detect', 'docsUi', 'getUser', 'healthLive', 'healthReady', 'healthServing', 'listUsers', 'metrics', 'openApiDocument', 'recognise', 'recogniseUser', 'verify'].sort(),
     );
     const defined = new Map((document.tags as Array<{ name: string; description?: string }>).map((tag) => [tag.name, tag.description]));
     for (const { operation: op } of operations) {
@@ -69,6 +69,29 @@ describe('the OpenAPI document', () => {
     expect(noMatch.properties!.user_info).toMatchObject({ nullable: true, enum: [null] });
     expect(noMatch.properties!.req_id.type).toBe('string');
     expect(schemas().RecogniseMatch.required).toEqual(expect.arrayContaining(['status', 'user_info', 'similarity', 'face', 'requestId']));
+  });
+
+  it('declares each face of recognise as match or no-match, told apart by status, and its fields as bounded integers', () => {
+    const recognise = operation('recognise');
+    const response = schemas()[refName(recognise.responses['200'].content!['application/json'].schema)];
+    expect(response.required).toEqual(expect.arrayContaining(['faces_detected', 'faces', 'requestId']));
+    expect(response.properties!.faces_detected.type).toBe('integer');
+    const items = response.properties!.faces.items as Schema;
+    expect(items.oneOf).toEqual([{ $ref: '#/components/schemas/FaceMatch' }, { $ref: '#/components/schemas/FaceNoMatch' }]);
+    const mapping = (items.discriminator as { propertyName: string; mapping: Record<string, string> }).mapping;
+    for (const [status, ref] of Object.entries(mapping)) expect(schemas()[refName({ $ref: ref })].properties!.status.enum).toEqual([status]);
+    expect(schemas().FaceNoMatch.required).toEqual(expect.arrayContaining(['box', 'landmarks', 'candidates', 'user_info', 'req_id', 'enrollmentKey']));
+    expect(schemas().FaceMatch.required).toEqual(expect.arrayContaining(['box', 'landmarks', 'candidates', 'user_info', 'similarity']));
+    expect(schemas().FaceMatch.required).not.toContain('req_id');
+    const request = schemas()[refName(recognise.requestBody!.content['multipart/form-data'].schema)];
+    expect(request.required).toEqual(['image']);
+    expect(request.properties).toMatchObject({
+      max_faces: { type: 'integer', minimum: 1, maximum: 50, default: 10 },
+      candidates: { type: 'integer', minimum: 1, maximum: 10, default: 1 },
+    });
+    const recogniseUser = schemas()[refName(operation('recogniseUser').requestBody!.content['multipart/form-data'].schema)];
+    expect(recogniseUser.properties!.candidates).toMatchObject({ type: 'integer', minimum: 1, maximum: 10 });
+    expect(schemas().RecogniseMatch.properties!.candidates).toMatchObject({ type: 'array', items: { $ref: '#/components/schemas/Candidate' } });
   });
 
   it.each(['addUser', 'addFace'])('gives %s a JSON body without the file and a multipart body with it', (id) => {
@@ -117,7 +140,7 @@ describe('the OpenAPI document', () => {
         expect({ where, rateLimited: headers.includes('X-RateLimit-Remaining') }).toEqual({ where, rateLimited });
       }
     }
-    expect(Object.keys(operation('recogniseUser').responses['200'].headers!)).toContain('Server-Timing');
+    for (const id of ['recogniseUser', 'recognise']) expect(Object.keys(operation(id).responses['200'].headers!)).toContain('Server-Timing');
   });
 
   it('shows, per status, examples of the errors that status really carries, each valid against its schema', () => {
@@ -142,7 +165,7 @@ describe('the OpenAPI document', () => {
       '409': [470, 471],
       '413': [413],
       '415': [415, 417],
-      '422': [416, 601, 602],
+      '422': [416, 601, 602, 603],
       '429': [429],
       '500': [500],
       '503': [503, 504, 505, 507],

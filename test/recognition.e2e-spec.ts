@@ -150,8 +150,10 @@ describeEachEngine('recognition and enrollment, end to end with real photos', (e
     expect(noFace.body).toMatchObject({ status: 'error', error_code: 601, message: 'Face not detected in the image' });
     const text = await request(t.http).post('/api/v1/recognise_user').attach('image', Buffer.from('hello, not an image'), 'face.jpg').expect(415);
     expect(text.body.error_code).toBe(415);
-    const missing = await request(t.http).post('/api/v1/recognise_user').field('other', 'x').expect(400);
+    const missing = await request(t.http).post('/api/v1/recognise_user').field('candidates', '2').expect(400);
     expect(missing.body.details[0].field).toBe('image');
+    const unknownField = await request(t.http).post('/api/v1/recognise_user').field('other', 'x').attach('image', alice, 'a.jpg').expect(400);
+    expect(unknownField.body.details).toEqual([{ field: 'other', message: 'property other should not exist' }]);
     const wrongField = await request(t.http).post('/api/v1/recognise_user').attach('photo', alice, 'a.jpg').expect(400);
     expect(wrongField.body.status).toBe('error');
     const tooLarge = await request(t.http).post('/api/v1/recognise_user').attach('image', Buffer.alloc(10 * 1024 * 1024 + 10, 0xff), 'big.jpg').expect(413);
@@ -162,7 +164,7 @@ describeEachEngine('recognition and enrollment, end to end with real photos', (e
 
   it('documents every route in Swagger, with multipart for uploads', async () => {
     const { body } = await request(t.http).get('/api/docs-json').expect(200);
-    for (const route of ['/api/v1/recognise_user', '/api/v1/add_user', '/api/v1/verify', '/api/v1/detect', '/api/v1/users/{id}/faces']) {
+    for (const route of ['/api/v1/recognise_user', '/api/v1/recognise', '/api/v1/add_user', '/api/v1/verify', '/api/v1/detect', '/api/v1/users/{id}/faces']) {
       expect(body.paths[route]?.post).toBeDefined();
     }
     expect(body.paths['/api/v1/recognise_user'].post.requestBody.content['multipart/form-data']).toBeDefined();

@@ -1,4 +1,8 @@
+import { jest } from '@jest/globals';
+import { FacePipeline } from '../src/faces/face-pipeline.js';
 import { InferenceBackend, InferenceUnavailableError, TensorMap } from '../src/inference/inference-backend.js';
+import { faceGrid, lfwPortraits, samplePortraits } from './support/face-photos.js';
+import { shippedEmbedder } from './support/embedders.js';
 import { realModelInputs } from './support/real-model-inputs.js';
 import { startTritonTestStack, TritonTestStack } from './support/triton-test-stack.js';
 
@@ -100,5 +104,27 @@ describe('ONNX Runtime and Triton agree', () => {
     const before = stack.server.inferCount;
     await stack.triton.infer('face_embedder', inputs.face_embedder);
     expect(stack.server.inferCount).toBe(before + 1);
+  });
+});
+
+describe('a group photo through Triton', () => {
+  it('embeds ten faces in two embedder requests of ten rows (under max_batch_size 16), as ONNX Runtime in process does', async () => {
+    const inProcess = new FacePipeline(stack.onnx, shippedEmbedder());
+    const portraits = lfwPortraits(10) ?? (await samplePortraits(10, async (photo) => (await inProcess.detect(photo)).faces.map((face) => face.box)));
+    const photo = await faceGrid(portraits, { columns: 5, width: 1920, height: 1280, side: 300 });
+    const infer = jest.spyOn(stack.triton, 'infer');
+    try {
+      const viaTriton = await new FacePipeline(stack.triton, shippedEmbedder()).embedFaces(photo, 10);
+      const embedderRows = infer.mock.calls.filter(([model]) => model === 'face_embedder').map(([, tensors]) => tensors.input.dims[0]);
+      expect(embedderRows).toEqual([10, 10]);
+      const direct = await inProcess.embedFaces(photo, 10);
+      expect(viaTriton.faces.map((face) => face.face.box)).toEqual(direct.faces.map((face) => face.face.box));
+      viaTriton.faces.forEach(({ embedding }, index) => {
+        const agreement = embedding.reduce((sum, value, i) => sum + value * direct.faces[index].embedding[i], 0);
+        expect(agreement).toBeGreaterThan(0.9999);
+      });
+    } finally {
+      infer.mockRestore();
+    }
   });
 });

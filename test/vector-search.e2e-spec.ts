@@ -50,6 +50,10 @@ describeEachEngine('k-NN search on pgvector', (engine) => {
         prisma.hnswEfSearch = ef;
         for (const k of [1, 5]) expect(await faces.explainNearestUsers([randomUnitVector(ef + k), randomUnitVector(ef + k + 1)], k)).toMatch(/Index Scan using faces_embedding_hnsw_idx/);
       }
+      // A group photo at the API's limits: 50 faces, 10 candidates each, one statement.
+      const group = Array.from({ length: 50 }, (_, i) => randomUnitVector(5000 + i));
+      expect(await faces.explainNearestUsers(group, 10)).toMatch(/Index Scan using faces_embedding_hnsw_idx/);
+      expect(await faces.explainNearestUsers(group, 10)).not.toMatch(/Seq Scan on faces/);
     } finally {
       prisma.hnswEfSearch = 77;
     }

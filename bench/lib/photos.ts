@@ -2,6 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+// The test suite's composers, so that the bench measures the very photos the tests check.
+import { type Box, faceGrid, lfwPortraits, samplePortraits } from '../../test/support/face-photos.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const lfwImagesDir = path.resolve(repoRoot, '../shared/data/lfw-dev/images');
@@ -38,4 +40,15 @@ export function multipartImage(image: Buffer): { body: Buffer; contentType: stri
   const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="photo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`);
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return { body: Buffer.concat([head, image, tail]), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/**
+ * A 1920x1280 photo of ten people in two rows of five, each face about 130 px (300 px portraits): LFW
+ * people where ../shared is present, else the npm samples' faces (`detect` finds them), with the portraits.
+ */
+export async function tenFaceGroupPhoto(detect: (photo: Buffer) => Promise<Box[]>): Promise<{ photo: Buffer; portraits: Buffer[]; source: string }> {
+  const lfw = lfwPortraits(10);
+  const portraits = lfw ?? (await samplePortraits(10, detect));
+  const photo = await faceGrid(portraits, { columns: 5, width: 1920, height: 1280, side: 300 });
+  return { photo, portraits, source: lfw ? 'LFW' : 'npm samples' };
 }

@@ -11,6 +11,14 @@ export interface CachedFace {
   expiresAt: Date;
 }
 
+/** A face to park under its key. */
+export interface CacheEntry {
+  key: string;
+  embedding: Float32Array;
+  metadata: EnrollmentKeyMetadata;
+  expiresAt: Date;
+}
+
 /**
  * Every statement on vectors_cache: the face vectors of recent no-matches, waiting for add_user. Each
  * names the embedder that made it, and only the configured embedder's are ever taken.
@@ -22,13 +30,21 @@ export class EnrollmentCacheRepository {
     private readonly embedder: EmbedderContract,
   ) {}
 
-  async put(key: string, embedding: Float32Array, metadata: EnrollmentKeyMetadata, expiresAt: Date): Promise<void> {
+  put(key: string, embedding: Float32Array, metadata: EnrollmentKeyMetadata, expiresAt: Date): Promise<void> {
+    return this.putMany([{ key, embedding, metadata, expiresAt }]);
+  }
+
+  /** Parks several faces in one statement: a group photo's unknown faces cost one round trip. */
+  async putMany(entries: readonly CacheEntry[]): Promise<void> {
+    if (entries.length === 0) return;
     await this.prisma.$executeRawUnsafe(
-      `INSERT INTO vectors_cache (key, embedding, metadata, expires_at, embedder_id) VALUES ($1, $2::vector, $3::jsonb, $4, $5)`,
-      key,
-      toVectorLiteral(embedding, this.embedder.dimension),
-      JSON.stringify(metadata),
-      expiresAt,
+      `INSERT INTO vectors_cache (key, embedding, metadata, expires_at, embedder_id)
+       SELECT key, literal::vector, metadata::jsonb, expires_at::timestamptz, $5::text
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS entry(key, literal, metadata, expires_at)`,
+      entries.map((entry) => entry.key),
+      entries.map((entry) => toVectorLiteral(entry.embedding, this.embedder.dimension)),
+      entries.map((entry) => JSON.stringify(entry.metadata)),
+      entries.map((entry) => entry.expiresAt.toISOString()),
       this.embedder.id,
     );
   }

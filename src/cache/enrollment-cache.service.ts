@@ -22,11 +22,17 @@ export class EnrollmentCacheService {
   ) {}
 
   async issue(embedding: Float32Array, metadata: EnrollmentKeyMetadata): Promise<EnrollmentKey> {
-    // 128 random bits: unguessable, and the key is the only thing a client needs to present.
-    const reqId = randomBytes(16).toString('base64url');
+    const [key] = await this.issueMany([{ embedding, metadata }]);
+    return key;
+  }
+
+  /** One key per face, in order, all stored in one insert (the unknown faces of a group photo). */
+  async issueMany(faces: readonly { embedding: Float32Array; metadata: EnrollmentKeyMetadata }[]): Promise<EnrollmentKey[]> {
     const expiresAt = new Date(Date.now() + this.config.enrollmentTtlSeconds * 1000);
-    await this.repository.put(reqId, embedding, metadata, expiresAt);
-    return { reqId, expiresAt };
+    // 128 random bits each: unguessable, and the key is the only thing a client needs to present.
+    const entries = faces.map(({ embedding, metadata }) => ({ key: randomBytes(16).toString('base64url'), embedding, metadata, expiresAt }));
+    await this.repository.putMany(entries);
+    return entries.map(({ key }) => ({ reqId: key, expiresAt }));
   }
 
   /** The cached face for a key, consumed; null when unknown, expired or already used. */

@@ -28,6 +28,7 @@ export const ErrorCode = {
   RATE_LIMITED: 429,
   FACE_NOT_DETECTED: 601,
   IMAGE_UNUSABLE: 602,
+  FACES_TOO_SMALL: 603,
   INTERNAL: 500,
   DATABASE_UNAVAILABLE: 503,
   INFERENCE_UNAVAILABLE: 504,
@@ -107,6 +108,15 @@ export class ApiError extends Error {
 
   static faceNotDetected(): ApiError {
     return new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, ErrorCode.FACE_NOT_DETECTED, 'Face not detected in the image');
+  }
+
+  /** Faces were found, but none is large enough to recognise (face-selection.ts). */
+  static facesTooSmall(minFaceSizePx: number): ApiError {
+    return new ApiError(
+      HttpStatus.UNPROCESSABLE_ENTITY,
+      ErrorCode.FACES_TOO_SMALL,
+      `Every face found is smaller than ${minFaceSizePx} px, too small to recognise: send a closer or larger photo`,
+    );
   }
 
   static databaseUnavailable(): ApiError {

@@ -57,6 +57,8 @@ const ERRORS: Record<number, { title: string; note?: string; examples: Record<st
       ]),
       invalidUserId: ApiError.badRequest('Invalid request', [{ field: 'user_id', message: 'user_id must be a UUID' }]),
       invalidId: ApiError.badRequest('id must be a UUID', [{ field: 'id', message: 'id must be a UUID' }]),
+      invalidMaxFaces: ApiError.badRequest('Invalid request', [{ field: 'max_faces', message: 'max_faces must be a whole number from 1 to 50' }]),
+      invalidCandidates: ApiError.badRequest('Invalid request', [{ field: 'candidates', message: 'candidates must be a whole number from 1 to 10' }]),
       invalidLimit: ApiError.badRequest('Invalid request', [{ field: 'limit', message: 'limit must not be greater than 200' }]),
       invalidCursor: ApiError.badRequest('Invalid cursor', [{ field: 'cursor', message: 'cursor is not a value returned by this API' }]),
       missingImage: ApiError.badRequest('An image file is required', [{ field: 'image', message: 'send a JPEG, PNG or WebP file in the `image` field' }]),
@@ -77,6 +79,7 @@ const ERRORS: Record<number, { title: string; note?: string; examples: Record<st
     title: 'The image decodes but cannot be used',
     examples: {
       faceNotDetected: ApiError.faceNotDetected(),
+      facesTooSmall: ApiError.facesTooSmall(32),
       tooManyPixels: ApiError.tooManyPixels(50_000_000),
       imageUnusable: ApiError.imageUnusable('Unexpected 2-channel image'),
     },

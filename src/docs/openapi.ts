@@ -9,6 +9,7 @@ export const DOCS_JSON_PATH = 'api/docs-json';
 
 const DESCRIPTION = `Self-hosted face recognition. Upload a photo to \`recognise_user\`: a match names the person; a no-match
 returns a short-lived, single-use \`req_id\` that \`add_user\` takes to enroll that face (or enroll with a photo directly).
+\`recognise\` answers for every face of a group photo at once, each with its own \`req_id\` when nobody matches it.
 
 - **Keys.** With API_KEYS set, every /api/v1 route needs the \`x-api-key\` header; /health, /metrics and these docs stay open.
 - **Errors.** Every 4xx/5xx has one envelope: \`status\` "error", a stable numeric \`error_code\` (listed per status below and in
@@ -19,10 +20,13 @@ returns a short-lived, single-use \`req_id\` that \`add_user\` takes to enroll t
 
 **Document 1.1** (the HTTP API is unchanged): recognise_user's 200 is \`oneOf\` RecogniseMatch / RecogniseNoMatch with a
 discriminator on \`status\`; add_user and users/{id}/faces declare their JSON and multipart bodies apart; operation ids are the
-contract's names (recogniseUser, addUser, …); response headers, 500 and per-status error examples are declared.`;
+contract's names (recogniseUser, addUser, …); response headers, 500 and per-status error examples are declared.
+
+**Document 1.2**: adds \`recognise\` (every face of a photo, each face \`oneOf\` FaceMatch / FaceNoMatch on \`status\`), the
+optional \`candidates\` field of recognise_user, and error_code 603 (every face too small to recognise).`;
 
 const TAGS: Array<[name: string, description: string]> = [
-  ['recognition', 'Who is in a photo: recognise the most prominent face, verify it against one user, or detect every face'],
+  ['recognition', 'Who is in a photo: recognise the most prominent face or every face, verify it against one user, or detect every face'],
   ['users', 'Enroll people (from a no-match key or a photo), add faces, list, read and delete users'],
   ['health', 'Kubernetes probes; open without a key, never rate limited'],
   ['operations', 'Prometheus metrics and this document; open without a key, never rate limited'],
@@ -56,7 +60,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const builder = new DocumentBuilder()
     .setTitle('Face Matrix')
     .setDescription(DESCRIPTION)
-    .setVersion('1.1')
+    .setVersion('1.2')
     .setLicense('MIT', 'https://opensource.org/license/mit')
     .addServer('/', 'This server')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'One of API_KEYS' }, 'api-key')

@@ -15,12 +15,18 @@ export function embedderInput(crops: readonly RgbImage[], embedder: EmbedderCont
 }
 
 /**
- * Runs the embedder on aligned crops, as many per run as it takes (the shipped one: 16), and returns
- * one row of `dimension` raw values per crop, in order. Runs go to the backend together.
+ * Runs the embedder on aligned crops and returns one row of `dimension` raw values per crop, in order.
+ * Each run takes at most the model's batch (the shipped one: 16), runs are balanced (20 crops: 10 + 10,
+ * not 16 + 4) and go to the backend together, one core each in the worker pool. Crops come in groups of
+ * `cropsPerGroup` (a face and its mirror) that stay in one run where the batch allows it.
  */
-export async function runEmbedder(backend: InferenceBackend, embedder: EmbedderContract, crops: readonly RgbImage[]): Promise<Float32Array> {
+export async function runEmbedder(backend: InferenceBackend, embedder: EmbedderContract, crops: readonly RgbImage[], cropsPerGroup = 1): Promise<Float32Array> {
+  const groupSize = cropsPerGroup <= embedder.facesPerRun ? cropsPerGroup : 1;
+  const groups = Math.ceil(crops.length / groupSize);
+  const runCount = Math.ceil(groups / Math.floor(embedder.facesPerRun / groupSize));
+  const cropsPerRun = Math.ceil(groups / runCount) * groupSize;
   const runs: RgbImage[][] = [];
-  for (let start = 0; start < crops.length; start += embedder.facesPerRun) runs.push(crops.slice(start, start + embedder.facesPerRun));
+  for (let start = 0; start < crops.length; start += cropsPerRun) runs.push(crops.slice(start, start + cropsPerRun));
   const outputs = await Promise.all(
     runs.map(async (run) => (await backend.infer(embedder.model, { [embedder.inputName]: embedderInput(run, embedder) }))[embedder.outputName]?.data),
   );

@@ -1,4 +1,3 @@
-import sharp from 'sharp';
 import { ApiError } from '../common/api-error.js';
 import { Box, Point, roundTo } from '../common/geometry.js';
 import type { EmbedderContract } from '../inference/embedder-contract.js';
@@ -15,20 +14,13 @@ import {
   mirrorGrey,
 } from './detection/landmarks.js';
 import { decodeOnetLandmarks, ONET_INPUT_SIZE, onetInput, OnetOutput, refinedOnetCrop, squareBox } from './detection/onet.js';
-import {
-  Candidate,
-  decodeDetections,
-  DETECTOR_INPUT,
-  DETECTOR_NMS_IOU,
-  DetectionFrame,
-  detectionFrames,
-  nonMaximumSuppression,
-  trustedInFrame,
-} from './detection/ultraface.js';
+import { detectFaces } from './detection/face-detector.js';
+import type { Candidate } from './detection/ultraface.js';
 import { meanOfUnitRows, runEmbedder } from './embedder-run.js';
 import { faceQuality, laplacianVariance } from './face-quality.js';
+import { embeddableByProminence, MIN_FACE_SIZE_PX } from './face-selection.js';
 import { decodeImage, DecodedImage } from './image-decoding.js';
-import { cropResize, mirror, RgbImage, toGrey, toPlanarTensor } from './rgb-image.js';
+import { cropResize, mirror, RgbImage, toGrey } from './rgb-image.js';
 
 export interface DetectedFace {
   /** Integer pixels of the upright (EXIF-rotated) original image. */
@@ -58,20 +50,32 @@ export interface EmbeddedFace {
   readonly timings: StageTimings;
 }
 
+/** The faces of a photo that a group recognition is about, embedded. */
+export interface EmbeddedFaces {
+  /** Every face the detector found, including those too small to embed or beyond the limit asked for. */
+  readonly facesDetected: number;
+  /** The most prominent faces large enough to embed, most prominent first, at most the limit asked for. */
+  readonly faces: readonly { readonly face: DetectedFace; readonly embedding: Float32Array }[];
+  readonly timings: StageTimings;
+}
+
 /** How faces are found and aligned; how they are embedded is the embedder's own declaration (EmbedderContract). */
 export interface FacePipelineOptions {
   /** Average the landmarks found on the face crop and on its mirror image (measured by bench:accuracy). */
   readonly landmarkFlip: boolean;
   /** Align on MTCNN O-Net's 5 points (face_landmarks5) instead of the 68-point model's: fewer wrong top-1 matches (bench:accuracy). */
   readonly onetAlignment: boolean;
-  /** Detections kept per image, best scores first; bounds the cost of a crowd photo. */
+  /** Faces located per image (detect: best scores first; group recognition: most prominent first); bounds the cost of a crowd photo. */
   readonly maxFaces: number;
+  /** Smaller faces are counted but never embedded (face-selection.ts); bench:accuracy --face-sizes lowers it to measure why. */
+  readonly minFaceSizePx: number;
 }
 
 export const DEFAULT_FACE_PIPELINE_OPTIONS: FacePipelineOptions = {
   landmarkFlip: true,
   onetAlignment: true,
   maxFaces: 50,
+  minFaceSizePx: MIN_FACE_SIZE_PX,
 };
 
 interface FoundFace {
@@ -103,8 +107,8 @@ export class FacePipeline {
   }
 
   /**
-   * The face a recognition request is about: the most prominent one, i.e. the largest fully visible
-   * face, with faces far from the centre counting less (faceProminence). Throws 601 when there is none.
+   * The face a recognition request is about: the most prominent one large enough to embed
+   * (face-selection.ts). Throws 601 when there is no face, 603 when every face is too small.
    */
   async embedLargestFace(image: Buffer): Promise<EmbeddedFace> {
     const { facesDetected, face, aligned, timings } = await this.alignLargestFace(image);
@@ -117,68 +121,66 @@ export class FacePipeline {
     const timings: StageTimings = {};
     const decoded = await timed(timings, 'decode', () => decodeImage(image));
     const candidates = await this.detectCandidates(decoded, timings);
-    if (candidates.length === 0) throw ApiError.faceNotDetected();
     // Prominence needs the box only, so the other faces of a group photo skip landmarks and alignment.
-    const { width, height } = decoded.image;
-    const prominence = (candidate: Candidate) => faceProminence(candidate.box, width, height);
-    const chosen = candidates.reduce((best, c) => (prominence(c) > prominence(best) ? c : best));
-    const found = await this.locateFace(decoded, chosen, timings);
+    const [chosen] = recognisable(decoded, candidates, this.options.minFaceSizePx);
+    const [found] = await this.locateFaces(decoded, [chosen], timings);
     return { facesDetected: candidates.length, face: found.face, aligned: found.aligned, timings };
   }
 
   /**
-   * The L2-normalised embedding of an aligned 112x112 face, fed as the embedder declares. With its
-   * flip augmentation it is the mean of the unit embeddings of the face and its mirror image, normalised again.
+   * Every face of a group photo worth recognising, most prominent first, at most `maxFaces`, embedded
+   * together: as few embedder runs as its max_batch_size allows. Throws 601 / 603 as embedLargestFace does.
+   */
+  async embedFaces(image: Buffer, maxFaces: number): Promise<EmbeddedFaces> {
+    const timings: StageTimings = {};
+    const decoded = await timed(timings, 'decode', () => decodeImage(image));
+    const candidates = await this.detectCandidates(decoded, timings);
+    const chosen = recognisable(decoded, candidates, this.options.minFaceSizePx).slice(0, Math.min(maxFaces, this.options.maxFaces));
+    const found = await this.locateFaces(decoded, chosen, timings);
+    const embeddings = await timed(timings, 'embed', () => this.embedAlignedBatch(found.map((f) => f.aligned)));
+    return { facesDetected: candidates.length, faces: found.map(({ face }, index) => ({ face, embedding: embeddings[index] })), timings };
+  }
+
+  /**
+   * The L2-normalised embedding of an aligned face, fed as the embedder declares. With its flip
+   * augmentation it is the mean of the unit embeddings of the face and its mirror image, normalised again.
    */
   async embedAligned(aligned: RgbImage): Promise<Float32Array> {
-    const views = this.embedder.preprocessing.flipAugmentation ? [aligned, mirror(aligned)] : [aligned];
-    // One run over both views where the embedder batches (the shipped one: max_batch_size 16): it
-    // measured slightly faster than two concurrent runs and is one request under Triton. The rows
+    const [embedding] = await this.embedAlignedBatch([aligned]);
+    return embedding;
+  }
+
+  /** embedAligned for several faces, in order. */
+  async embedAlignedBatch(aligned: readonly RgbImage[]): Promise<Float32Array[]> {
+    if (aligned.length === 0) return [];
+    const flip = this.embedder.preprocessing.flipAugmentation;
+    const viewsPerFace = flip ? 2 : 1;
+    // A face and its mirror in one run where the embedder batches (the shipped one: max_batch_size 16):
+    // it measured slightly faster than two concurrent runs and is one request under Triton. The rows
     // equal single runs exactly (docs/models.md).
-    const rows = await runEmbedder(this.backend, this.embedder, views);
-    return meanOfUnitRows(rows, views.length, this.embedder.dimension);
+    const views = aligned.flatMap((face) => (flip ? [face, mirror(face)] : [face]));
+    const rows = await runEmbedder(this.backend, this.embedder, views, viewsPerFace);
+    const rowsPerFace = viewsPerFace * this.embedder.dimension;
+    return aligned.map((_, index) =>
+      meanOfUnitRows(rows.subarray(index * rowsPerFace, (index + 1) * rowsPerFace), viewsPerFace, this.embedder.dimension),
+    );
   }
 
   private async findFaces(decoded: DecodedImage, timings: StageTimings): Promise<FoundFace[]> {
-    const found: FoundFace[] = [];
-    for (const candidate of await this.detectCandidates(decoded, timings)) found.push(await this.locateFace(decoded, candidate, timings));
-    return found;
+    const best = (await this.detectCandidates(decoded, timings)).slice(0, this.options.maxFaces);
+    return this.locateFaces(decoded, best, timings);
   }
 
-  /** Detector candidates after NMS, best first, at most maxFaces. */
-  private async detectCandidates(decoded: DecodedImage, timings: StageTimings): Promise<Candidate[]> {
-    const candidates = await timed(timings, 'detect', () => this.runDetector(decoded.image));
-    return candidates.slice(0, this.options.maxFaces);
+  /** Detector candidates after NMS, best scores first. */
+  private detectCandidates(decoded: DecodedImage, timings: StageTimings): Promise<Candidate[]> {
+    return timed(timings, 'detect', () => detectFaces(this.backend, decoded.image));
   }
 
-  private async locateFace(decoded: DecodedImage, candidate: Candidate, timings: StageTimings): Promise<FoundFace> {
-    const landmarks = await timed(timings, 'landmarks', () => this.locateLandmarks(decoded.image, candidate.box));
-    const aligned = await timed(timings, 'align', () => Promise.resolve(alignFace(decoded.image, landmarks)));
-    return { face: this.describe(decoded, candidate, landmarks, aligned), aligned };
-  }
-
-  private async runDetector(image: RgbImage): Promise<Candidate[]> {
-    // Frames run concurrently (resize in libvips, inference in ONNX Runtime, both off the event
-    // loop); results are gathered in frame order, so NMS sees the same list as a sequential loop.
-    const perFrame = await Promise.all(detectionFrames(image.width, image.height).map((frame) => this.detectInFrame(image, frame)));
-    return nonMaximumSuppression(perFrame.flat(), DETECTOR_NMS_IOU);
-  }
-
-  private async detectInFrame(image: RgbImage, frame: DetectionFrame): Promise<Candidate[]> {
-    // libvips resizes far faster than a JS loop; the detector was trained on a plain stretch to 320x240.
-    const input = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-      .extract({ left: frame.x, top: frame.y, width: frame.width, height: frame.height })
-      .resize(DETECTOR_INPUT.width, DETECTOR_INPUT.height, { fit: 'fill', kernel: 'linear' })
-      .raw()
-      .toBuffer();
-    const outputs = await this.backend.infer(FACE_MODELS.detector, {
-      input: {
-        data: toPlanarTensor({ data: input, width: DETECTOR_INPUT.width, height: DETECTOR_INPUT.height }, false),
-        dims: [1, 3, DETECTOR_INPUT.height, DETECTOR_INPUT.width],
-      },
-    });
-    const found = decodeDetections(outputs.scores.data, outputs.boxes.data, frame);
-    return found.filter((candidate) => trustedInFrame(candidate, frame, image.width, image.height));
+  /** Landmarks, then alignment, for each face; the faces' landmark runs go out together (one core each in the worker pool). */
+  private async locateFaces(decoded: DecodedImage, candidates: readonly Candidate[], timings: StageTimings): Promise<FoundFace[]> {
+    const landmarks = await timed(timings, 'landmarks', () => Promise.all(candidates.map((candidate) => this.locateLandmarks(decoded.image, candidate.box))));
+    const aligned = await timed(timings, 'align', () => Promise.resolve(landmarks.map((points) => alignFace(decoded.image, points))));
+    return candidates.map((candidate, index) => ({ face: this.describe(decoded, candidate, landmarks[index], aligned[index]), aligned: aligned[index] }));
   }
 
   /** The five alignment points of the face in `box`. Protected so bench:accuracy can try other placements. */
@@ -236,19 +238,12 @@ async function timed<T>(timings: StageTimings, stage: keyof StageTimings, work: 
   }
 }
 
-/**
- * Which face a photo is about. insightface's rule (box area minus twice the squared distance of the
- * box centre from the image centre), with the area counted as visible area times the visible fraction:
- * LFW-like photos often hold a bystander cut by the edge whose box is as big as the subject's.
- * Measured by bench:accuracy on the 1:N protocol against plain "largest box".
- */
-export function faceProminence(box: Box, imageWidth: number, imageHeight: number): number {
-  const visibleWidth = Math.max(0, Math.min(box.x + box.width, imageWidth) - Math.max(box.x, 0));
-  const visibleHeight = Math.max(0, Math.min(box.y + box.height, imageHeight) - Math.max(box.y, 0));
-  const visible = visibleWidth * visibleHeight;
-  const offsetX = box.x + box.width / 2 - imageWidth / 2;
-  const offsetY = box.y + box.height / 2 - imageHeight / 2;
-  return (visible * visible) / (box.width * box.height) - 2 * (offsetX * offsetX + offsetY * offsetY);
+/** The candidates worth embedding, most prominent first; 601 when there is none, 603 when all are too small. */
+function recognisable(decoded: DecodedImage, candidates: readonly Candidate[], minFaceSizePx: number): Candidate[] {
+  if (candidates.length === 0) throw ApiError.faceNotDetected();
+  const ranked = embeddableByProminence(candidates, decoded.image.width, decoded.image.height, minFaceSizePx);
+  if (ranked.length === 0) throw ApiError.facesTooSmall(minFaceSizePx);
+  return ranked;
 }
 
 const clampInt = (value: number, min: number, max: number) => Math.min(max, Math.max(min, Math.round(value)));

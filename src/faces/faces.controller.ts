@@ -5,7 +5,8 @@ import { AcceptsBody, MULTIPART_BODY } from '../common/request-body-type.js';
 import { ServerTimingInterceptor } from '../common/server-timing.js';
 import { requireImage } from '../common/uploaded-image.js';
 import { DetectResponseDto } from './dto/face.dto.js';
-import { ImageUploadDto, RECOGNISE_RESPONSE_SCHEMA, RecogniseMatchDto, RecogniseNoMatchDto } from './dto/recognise.dto.js';
+import { DEFAULT_CANDIDATES, DEFAULT_MAX_FACES, FaceMatchDto, FaceNoMatchDto, RecogniseFacesRequestDto, RecogniseFacesResponseDto } from './dto/recognise-faces.dto.js';
+import { ImageUploadDto, RECOGNISE_RESPONSE_SCHEMA, RecogniseMatchDto, RecogniseNoMatchDto, RecogniseUserRequestDto } from './dto/recognise.dto.js';
 import { SERVER_TIMING_HEADER } from '../docs/openapi-headers.js';
 import { VerifyRequestDto, VerifyResponseDto } from './dto/verify.dto.js';
 import { ImageUpload } from './image-upload.js';
@@ -30,12 +31,32 @@ export class FacesController {
       'Match: `status` "success" with `user_info` and `similarity`. No match: `status` "failure", `user_info` null and a ' +
       'single-use `req_id` (also in `enrollmentKey`) that add_user takes to enroll this face until `expiresAt`.',
   })
-  @ApiBody({ type: ImageUploadDto })
-  @ApiErrorResponse(400, 'missingImage', 'unexpectedField')
+  @ApiBody({ type: RecogniseUserRequestDto })
+  @ApiErrorResponse(400, 'missingImage', 'invalidCandidates', 'unexpectedField')
   @ApiExtraModels(RecogniseMatchDto, RecogniseNoMatchDto)
   @ApiOkResponse({ description: 'A match or a no-match, told apart by `status`', schema: RECOGNISE_RESPONSE_SCHEMA, headers: SERVER_TIMING_HEADER })
-  recognise(@UploadedFile() file: Express.Multer.File | undefined) {
-    return this.recognition.recognise(requireImage(file));
+  recognise(@UploadedFile() file: Express.Multer.File | undefined, @Body() body: RecogniseUserRequestDto) {
+    return this.recognition.recognise(requireImage(file), body.candidates);
+  }
+
+  @Post('recognise')
+  @HttpCode(200)
+  @ImageUpload()
+  @ApiOperation({
+    operationId: 'recognise',
+    summary: 'Recognise every face in a photo',
+    description:
+      'The faces of a group photo, most prominent first (the rule that picks recognise_user\'s face), at most `max_faces`. ' +
+      'Each is a match (`user_info`, `similarity`) or a no-match with its own single-use `req_id`; a match below ' +
+      'DUPLICATE_FACE_THRESHOLD also carries one ("not me"). Each lists its nearest `candidates`. Faces under 32 px are ' +
+      'counted in `faces_detected` but not recognised; a photo with only those is a 422 (603).',
+  })
+  @ApiBody({ type: RecogniseFacesRequestDto })
+  @ApiErrorResponse(400, 'missingImage', 'invalidMaxFaces', 'invalidCandidates', 'unexpectedField')
+  @ApiExtraModels(FaceMatchDto, FaceNoMatchDto)
+  @ApiOkResponse({ description: 'Every face answered, and how many were found', type: RecogniseFacesResponseDto, headers: SERVER_TIMING_HEADER })
+  recogniseFaces(@UploadedFile() file: Express.Multer.File | undefined, @Body() body: RecogniseFacesRequestDto) {
+    return this.recognition.recogniseFaces(requireImage(file), body.max_faces ?? DEFAULT_MAX_FACES, body.candidates ?? DEFAULT_CANDIDATES);
   }
 
   @Post('verify')

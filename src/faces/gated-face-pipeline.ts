@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DetectionResult, EmbeddedFace, FacePipeline } from './face-pipeline.js';
+import { DetectionResult, EmbeddedFace, EmbeddedFaces, FacePipeline } from './face-pipeline.js';
 import { PipelineAdmission } from './pipeline-admission.js';
 
 /**
@@ -15,6 +15,11 @@ export class GatedFacePipeline {
 
   embedLargestFace(image: Buffer): Promise<EmbeddedFace> {
     return this.admission.run(() => this.pipeline.embedLargestFace(image));
+  }
+
+  /** A group photo takes one slot, however many faces it holds (at most max_faces are embedded). */
+  embedFaces(image: Buffer, maxFaces: number): Promise<EmbeddedFaces> {
+    return this.admission.run(() => this.pipeline.embedFaces(image, maxFaces));
   }
 
   detect(image: Buffer): Promise<DetectionResult> {

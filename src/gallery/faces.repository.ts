@@ -23,10 +23,12 @@ const facePoolFor = (k: number) => Math.max(10, 5 * k);
  * The k-NN statement: for every probe, its nearest faces through the HNSW index (the inner ORDER BY
  * `<=>` with LIMIT, evaluated per probe by the LATERAL join), then the best face per user, then the
  * k best users. One statement for one probe or a whole group photo. $1 probes (vector literals),
- * $2 faces per probe, $3 users per probe.
+ * $2 faces per probe, $3 users per probe. The probes are MATERIALIZED so that each literal is parsed
+ * into a vector once: inlined, it is parsed again wherever a distance to it is computed (embedded
+ * PostgreSQL, 1,000 faces: 12.6 ms instead of 4.4 for one probe, 96 ms instead of 18 for ten).
  */
 const NEAREST_USERS_SQL = `
-  WITH probes AS (
+  WITH probes AS MATERIALIZED (
     SELECT (ordinality - 1)::int AS probe, literal::vector AS embedding
     FROM unnest($1::text[]) WITH ORDINALITY AS given(literal, ordinality)
   ),

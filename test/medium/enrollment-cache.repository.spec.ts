@@ -43,6 +43,19 @@ describe('EnrollmentCacheRepository on the embedded database', () => {
     expect(await cache.takeOnce('live')).not.toBeNull();
   });
 
+  it('parks several faces in one statement, each under its own key, each taken once', async () => {
+    const expiresAt = inSeconds(600);
+    const entries = [7, 8, 9].map((seed, i) => ({ key: `group-${i}`, embedding: randomUnitVector(seed), metadata: { ...metadata, face_size_px: 40 + i }, expiresAt }));
+    await cache.putMany(entries);
+    await cache.putMany([]);
+    expect(await cache.count()).toBe(3);
+    for (const entry of [...entries].reverse()) {
+      const taken = await cache.takeOnce(entry.key);
+      expect(taken).toEqual({ embedding: entry.embedding, metadata: entry.metadata, expiresAt });
+    }
+    expect(await cache.count()).toBe(0);
+  });
+
   it('refuses a row whose metadata this service did not write, rather than hand it on unchecked', async () => {
     await db.prisma.$executeRawUnsafe(
       `INSERT INTO vectors_cache (key, embedding, metadata, expires_at, embedder_id) VALUES ('odd', $1::vector, '{"quality": "high"}'::jsonb, now() + interval '1 hour', $2)`,

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import request from 'supertest';
-import { cropPortrait, npmSamplePhoto } from './face-photos.js';
+import sharp from 'sharp';
+import { type Box, cropPortrait, faceGrid, npmSamplePhoto } from './face-photos.js';
 import { startTestApp, TestApp } from './test-app.js';
 
 // Helpers for driving the console in Debian's Chromium through playwright-core.
@@ -77,4 +78,29 @@ export async function openPage(browser: Browser, url: string): Promise<{ page: P
   // Ready once the first users list (which also tells whether a key is needed) has been answered.
   await Promise.all([page.waitForResponse((r) => r.url().includes('/api/v1/users')), page.goto(url)]);
   return { page, problems };
+}
+
+/** The element is drawn over `box` (image pixels), scaled to the image as displayed, within 2 px. */
+export async function expectBoxOver(page: Page, element: Locator, box: Box): Promise<void> {
+  const shown = (await page.getByRole('img', { name: 'The photo sent for recognition' }).boundingBox())!;
+  const drawn = (await element.boundingBox())!;
+  const scale = shown.width / Number(await property(page, '#result-image', 'naturalWidth'));
+  const offsets = [drawn.x - shown.x - box.x * scale, drawn.y - shown.y - box.y * scale, drawn.width - box.width * scale, drawn.height - box.height * scale];
+  expect(offsets.map((offset) => Math.abs(offset) < 2)).toEqual([true, true, true, true]);
+}
+
+/**
+ * The portraits side by side, the one at `blurred` blurred just enough that the server calls it a
+ * match below DUPLICATE_FACE_THRESHOLD ("not me": a match that carries a key), found by asking it.
+ */
+export async function groupWithWeakMatch(t: TestApp, portraits: Buffer[], blurred: number): Promise<Buffer> {
+  for (let sigma = 2; sigma <= 8; sigma += 0.25) {
+    const faces = await Promise.all(portraits.map(async (portrait, i) => (i === blurred ? sharp(portrait).blur(sigma).toBuffer() : portrait)));
+    const group = await faceGrid(faces, { columns: portraits.length, width: 400 * portraits.length, height: 480, side: 360 });
+    const answer = (await request(t.http).post('/api/v1/recognise').attach('image', group, 'g.jpg').expect(200)).body;
+    const slot = (face: { box: Box }) => Math.floor((face.box.x + face.box.width / 2) / 400);
+    const weak = answer.faces.find((face: { box: Box }) => slot(face) === blurred);
+    if (answer.faces.length === portraits.length && weak?.status === 'match' && weak.req_id) return group;
+  }
+  throw new Error('No blur made the face a weak ("not me") match');
 }

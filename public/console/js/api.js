@@ -58,10 +58,13 @@ async function call(method, path, body) {
 }
 
 export const api = {
-  recognise(image) {
+  /** Every face of the photo (up to the API's 50), each with its 3 nearest people for the candidate list. */
+  recogniseFaces(image) {
     const form = new FormData();
     form.append('image', image, image.name ?? 'webcam.jpg');
-    return call('POST', '/recognise_user', form);
+    form.append('max_faces', '50');
+    form.append('candidates', '3');
+    return call('POST', '/recognise', form);
   },
   addUser: (fields) => call('POST', '/add_user', fields),
   listUsers: (limit, cursor) => call('GET', `/users?${new URLSearchParams(cursor ? { limit, cursor } : { limit })}`),

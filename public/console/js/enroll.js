@@ -1,5 +1,5 @@
-// Enroll after a no-match: the form posts add_user with the short-lived req_id, and counts down
-// to the key's expiry so nobody types a name into a form that can no longer succeed.
+// Enroll a face of the last photo: the form posts add_user with that face's short-lived req_id, and
+// counts down to the key's expiry so nobody types a name into a form that can no longer succeed.
 import { api, serverNow } from './api.js';
 import { announce, announceError } from './status.js';
 
@@ -13,6 +13,8 @@ export function initEnroll({ onEnrolled, onRecogniseAgain }) {
   const remaining = document.getElementById('enroll-remaining');
   const expiredNote = document.getElementById('enroll-expired');
   const birthdate = document.getElementById('enroll-birthdate');
+  const which = document.getElementById('enroll-face');
+  const nameInput = document.getElementById('enroll-name');
   let reqId = null;
   let deadline = 0;
   let timer = null;
@@ -20,11 +22,14 @@ export function initEnroll({ onEnrolled, onRecogniseAgain }) {
 
   document.getElementById('enroll-again').addEventListener('click', () => onRecogniseAgain());
 
-  function open(noMatch) {
+  /** `face`: one face of /recognise's answer that carries a key; `number`: its place in the answer. */
+  function open(face, number, { focus = false } = {}) {
     stopTimer();
-    reqId = noMatch.req_id;
+    reqId = face.req_id;
+    which.textContent =
+      face.status === 'match' ? `Face ${number}, recognised as ${face.user_info.name}: enroll this person as someone new.` : `Face ${number}: unknown.`;
     // Local deadline from the server's own clock, so a skewed browser clock does not matter.
-    deadline = Date.now() + (Date.parse(noMatch.enrollmentKey.expiresAt) - serverNow());
+    deadline = Date.now() + (Date.parse(face.enrollmentKey.expiresAt) - serverNow());
     // Warn once when the last minute starts; a key that starts that short needs no warning.
     warnedLastMinute = deadline - Date.now() <= 60_000;
     birthdate.max = new Date().toISOString().slice(0, 10);
@@ -34,6 +39,7 @@ export function initEnroll({ onEnrolled, onRecogniseAgain }) {
     section.hidden = false;
     tick();
     timer = setInterval(tick, TICK_MS);
+    if (focus) nameInput.focus();
   }
 
   function close() {
@@ -71,11 +77,11 @@ export function initEnroll({ onEnrolled, onRecogniseAgain }) {
     const person = { name: String(fields.get('name')), birthdate: String(fields.get('birthdate')), req_id: reqId, ...(email ? { email } : {}) };
     submit.disabled = true;
     try {
-      const created = await api.addUser(person);
+      await api.addUser(person);
       close();
       form.reset();
       announce(`Enrolled ${person.name}.`);
-      onEnrolled(created);
+      onEnrolled({ reqId: person.req_id, name: person.name });
     } catch (error) {
       announceError(error, 'Enrollment failed');
       // 404: the key was used or expired meanwhile; anything else can be corrected and resent.

@@ -6,11 +6,20 @@ import { initUsers } from './users.js';
 
 const users = initUsers();
 const enroll = initEnroll({
-  onEnrolled: () => users.load(),
+  onEnrolled: ({ reqId, name }) => {
+    users.load();
+    recognise.markEnrolled(reqId, name);
+  },
   onRecogniseAgain: () => recognise.recogniseAgain(),
 });
 const recognise = initRecognise({
-  onResult: (response) => (response?.message === 'no_match' ? enroll.open(response) : enroll.close()),
+  // A photo of one unknown face opens the form at once; in a group photo, the Enroll button under a face does.
+  onResult: (response) => {
+    const faces = response?.faces ?? [];
+    if (faces.length === 1 && faces[0].status === 'no_match') enroll.open(faces[0], 1);
+    else enroll.close();
+  },
+  onEnroll: (face, number) => enroll.open(face, number, { focus: true }),
 });
 initApiKeyForm({ onKeySaved: () => users.load() });
 

@@ -1,16 +1,17 @@
-// Recognise: send a photo (file or webcam), show it with the detected face box and the outcome.
+// Recognise: send a photo (file or webcam) to /api/v1/recognise, show it with every face found
+// drawn over it (faces-overlay.js) and the outcome.
 import { api } from './api.js';
 import { initCamera } from './camera.js';
+import { initFacesOverlay } from './faces-overlay.js';
 import { announce, announceError } from './status.js';
 
-export function initRecognise({ onResult }) {
+export function initRecognise({ onResult, onEnroll }) {
   const fileInput = document.getElementById('photo-file');
   const result = document.getElementById('result');
   const image = document.getElementById('result-image');
-  const faceBox = document.getElementById('face-box');
   const outcome = document.getElementById('result-outcome');
-  const similarity = document.getElementById('result-similarity');
-  const faces = document.getElementById('result-faces');
+  const facesFound = document.getElementById('result-faces');
+  const overlay = initFacesOverlay({ onEnroll });
   let lastPhoto = null;
   let imageUrl = null;
   // Only the latest photo's answer is shown, whatever order the answers arrive in.
@@ -33,7 +34,7 @@ export function initRecognise({ onResult }) {
     let response = null;
     let failure = null;
     try {
-      response = await api.recognise(photo);
+      response = await api.recogniseFaces(photo);
     } catch (error) {
       failure = error;
     }
@@ -52,43 +53,38 @@ export function initRecognise({ onResult }) {
     if (imageUrl) URL.revokeObjectURL(imageUrl);
     imageUrl = URL.createObjectURL(photo);
     image.src = imageUrl;
-    faceBox.hidden = true;
+    overlay.clear();
     outcome.textContent = 'Recognising…';
-    similarity.textContent = '–';
-    faces.textContent = '–';
+    facesFound.textContent = '–';
     result.hidden = false;
-    // The box is placed in the image's own pixels, so its natural size must be known first.
+    // The boxes are placed in the image's own pixels, so its natural size must be known first.
     await image.decode().catch(() => {});
   }
 
-  function showOutcome(response) {
-    faces.textContent = String(response.faces_detected);
-    drawFaceBox(response.face?.box ?? response.enrollmentKey?.metadata?.box);
-    if (response.status === 'success') {
-      const name = response.user_info.name;
-      const score = response.similarity.toFixed(2);
-      outcome.textContent = `Match: ${name}`;
-      similarity.textContent = score;
-      announce(`Match found: ${name}, similarity ${score}.`);
-    } else {
-      outcome.textContent = 'No match';
-      similarity.textContent = 'below the match threshold';
-      announce('No match. You can enroll this person with the form below.');
+  function showOutcome({ faces, faces_detected: detected }) {
+    overlay.draw(faces);
+    const unseen = detected - faces.length;
+    facesFound.textContent = unseen > 0 ? `${detected} (${unseen} too small or too many to recognise)` : String(detected);
+    const named = faces.filter((face) => face.status === 'match');
+    if (faces.length === 1) {
+      const [face] = faces;
+      if (face.status === 'match') {
+        outcome.textContent = `Match: ${face.user_info.name}`;
+        announce(`Match found: ${face.user_info.name}, similarity ${face.similarity.toFixed(2)}.`);
+      } else {
+        outcome.textContent = 'No match';
+        announce('No match. You can enroll this person with the form below.');
+      }
+      return;
     }
-  }
-
-  /** Percentages of the image's natural size, so the box follows the image as it is scaled. */
-  function drawFaceBox(box) {
-    if (!box || !image.naturalWidth) return;
-    const percent = (value, total) => `${(value / total) * 100}%`;
-    faceBox.style.left = percent(box.x, image.naturalWidth);
-    faceBox.style.top = percent(box.y, image.naturalHeight);
-    faceBox.style.width = percent(box.width, image.naturalWidth);
-    faceBox.style.height = percent(box.height, image.naturalHeight);
-    faceBox.hidden = false;
+    outcome.textContent = `${named.length} recognised, ${faces.length - named.length} unknown`;
+    const each = faces.map((face) => (face.status === 'match' ? `${face.user_info.name} (${face.similarity.toFixed(2)})` : 'unknown'));
+    const hint = named.length < faces.length ? ' Enroll an unknown face with the Enroll button under it.' : '';
+    announce(`${faces.length} faces: ${each.join(', ')}.${hint}`);
   }
 
   return {
     recogniseAgain: () => (lastPhoto ? recognise(lastPhoto) : Promise.resolve()),
+    markEnrolled: (reqId, name) => overlay.markEnrolled(reqId, name),
   };
 }

@@ -6,7 +6,7 @@ import { OnnxRuntimeBackend } from '../../inference/onnx-runtime.backend.js';
 import { toPlanarTensor } from '../rgb-image.js';
 import type { Point } from '../../common/geometry.js';
 import { fivePointsFrom68, landmarkCropFor } from './landmarks.js';
-import { Candidate, decodeDetections, DETECTOR_INPUT, detectionFrames, intersectionOverUnion, nonMaximumSuppression } from './ultraface.js';
+import { Candidate, decodeDetections, DETECTOR_INPUT, detectionFrames, detectorView, intersectionOverUnion, MAX_TALL_STRETCH, MAX_WIDE_STRETCH, nonMaximumSuppression } from './ultraface.js';
 
 describe('non-maximum suppression', () => {
   const box = (x: number, y: number, size = 10) => ({ x, y, width: size, height: size });
@@ -52,6 +52,32 @@ describe('detection frames', () => {
     expect(finest[0].x + finest[0].width - finest[1].x).toBeGreaterThan(200);
     expect(Math.max(...finest.map((f) => f.x + f.width))).toBe(1920);
     expect(Math.max(...finest.map((f) => f.y + f.height))).toBe(1280);
+  });
+});
+
+describe('detector view', () => {
+  const stretch = (box: { width: number; height: number }) => box.width / box.height / (DETECTOR_INPUT.width / DETECTOR_INPUT.height);
+  const frame = (width: number, height: number) => ({ x: 10, y: 20, width, height });
+
+  it('stretches frames from 9:16 portraits to 16:9 (LFW, phone photos, 3:2 cameras) as before', () => {
+    for (const [width, height] of [[250, 250], [1920, 1280], [960, 1280], [1280, 720], [92, 112], [720, 1280]]) {
+      expect(detectorView(frame(width, height))).toEqual(frame(width, height));
+    }
+  });
+
+  it('pads a wide strip above and below, centred, so that it is stretched no more than MAX_WIDE_STRETCH', () => {
+    const view = detectorView(frame(1740, 380));
+    expect(view.x).toBe(10);
+    expect(view.width).toBe(1740);
+    expect(stretch(view)).toBeCloseTo(MAX_WIDE_STRETCH, 10);
+    expect(view.y + view.height / 2).toBeCloseTo(20 + 380 / 2, 10);
+  });
+
+  it('pads a tall slice left and right the same way, past MAX_TALL_STRETCH', () => {
+    const view = detectorView(frame(300, 1800));
+    expect([view.y, view.height]).toEqual([20, 1800]);
+    expect(1 / stretch(view)).toBeCloseTo(MAX_TALL_STRETCH, 10);
+    expect(view.x + view.width / 2).toBeCloseTo(10 + 150, 10);
   });
 });
 

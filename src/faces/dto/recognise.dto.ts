@@ -1,6 +1,7 @@
 import type { EnrollmentKeyMetadata } from '../../cache/enrollment-key.js';
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions, ApiSchema, getSchemaPath, type ReferenceObject, type SchemaObject } from '@nestjs/swagger';
 import { REQUEST_ID_PROPERTY } from '../../common/error-envelope.dto.js';
+import { OptionalIntegerField } from '../../common/validation.js';
 import { BoxDto, MatchedFaceDto } from './face.dto.js';
 
 @ApiSchema({ name: 'ImageUpload' })
@@ -8,6 +9,38 @@ export class ImageUploadDto {
   @ApiProperty({ type: 'string', format: 'binary', description: 'JPEG, PNG or WebP (by content), at most MAX_UPLOAD_BYTES' })
   image: unknown;
 }
+
+/** Most candidates a client may ask for per face (API.md: 1-10). */
+export const MAX_CANDIDATES = 10;
+
+export const CANDIDATES_FIELD_DOC = {
+  type: 'integer',
+  minimum: 1,
+  maximum: MAX_CANDIDATES,
+  example: 3,
+} as const;
+
+@ApiSchema({ name: 'RecogniseUserRequest' })
+export class RecogniseUserRequestDto {
+  @ApiProperty({ type: 'string', format: 'binary', description: 'JPEG, PNG or WebP (by content), at most MAX_UPLOAD_BYTES' })
+  image: unknown;
+
+  @ApiPropertyOptional({
+    ...CANDIDATES_FIELD_DOC,
+    description: 'When given, the answer adds `candidates`: this many nearest distinct users, for a human-review screen',
+  })
+  @OptionalIntegerField('candidates', 1, MAX_CANDIDATES)
+  candidates?: number;
+}
+
+@ApiSchema({ name: 'Candidate', description: 'An enrolled person near the face: their best face\'s similarity' })
+export class CandidateDto {
+  @ApiProperty({ format: 'uuid' }) user_id: string;
+  @ApiProperty({ example: 'Jane Doe' }) name: string;
+  @ApiProperty({ description: 'Cosine similarity with their nearest enrolled face', example: 0.81 }) similarity: number;
+}
+
+export const CANDIDATES_DESCRIPTION = 'The nearest distinct enrolled people, best first, each once with their best face, including those below MATCH_THRESHOLD';
 
 @ApiSchema({ name: 'UserInfo' })
 export class UserInfoDto {
@@ -47,6 +80,8 @@ export class RecogniseMatchDto {
   })
   req_id?: string;
   @ApiPropertyOptional({ type: EnrollmentKeyDto, description: 'With `req_id` only: the "not me" enrollment key' }) enrollmentKey?: EnrollmentKeyDto;
+  @ApiPropertyOptional({ type: [CandidateDto], description: `Only when the request asked for \`candidates\`: ${CANDIDATES_DESCRIPTION}` })
+  candidates?: CandidateDto[];
   @ApiProperty(REQUEST_ID_PROPERTY) requestId: string;
 }
 
@@ -60,6 +95,8 @@ export class RecogniseNoMatchDto {
   @ApiProperty({ description: 'Enrollment key for add_user (same as enrollmentKey.req_id)', example: 'Yh3q0Jm1cR8tq2nV7sWk9A' }) req_id: string;
   @ApiProperty({ type: EnrollmentKeyDto }) enrollmentKey: EnrollmentKeyDto;
   @ApiProperty({ type: 'integer', minimum: 1, description: 'Faces found in the image; the most prominent was used', example: 1 }) faces_detected: number;
+  @ApiPropertyOptional({ type: [CandidateDto], description: `Only when the request asked for \`candidates\`: ${CANDIDATES_DESCRIPTION}` })
+  candidates?: CandidateDto[];
   @ApiProperty(REQUEST_ID_PROPERTY) requestId: string;
 }
 

@@ -1,4 +1,4 @@
-import { faceProminence } from './face-pipeline.js';
+import { embeddableByProminence, faceProminence, MIN_FACE_SIZE_PX } from './face-selection.js';
 
 describe('faceProminence', () => {
   it('prefers the centred subject of an LFW photo to a slightly bigger bystander cut by the edge', () => {
@@ -18,5 +18,25 @@ describe('faceProminence', () => {
     expect(faceProminence({ x: 100, y: 100, width: 200, height: 200 }, 1000, 1000)).toBeGreaterThan(
       faceProminence({ x: 750, y: 750, width: 100, height: 100 }, 1000, 1000),
     );
+  });
+});
+
+describe('embeddableByProminence', () => {
+  const face = (x: number, y: number, side: number) => ({ box: { x, y, width: side, height: side } });
+
+  it('orders faces most prominent first, and keeps their own objects', () => {
+    const centre = face(450, 450, 100);
+    const corner = face(100, 100, 200);
+    const small = face(850, 850, 60);
+    const ranked = embeddableByProminence([small, corner, centre], 1000, 1000);
+    expect(ranked).toEqual([centre, corner, small]);
+    expect(ranked[0]).toBe(centre);
+  });
+
+  it('leaves out faces under MIN_FACE_SIZE_PX on their longer side, even central ones', () => {
+    const tinyCentral = face(490, 490, MIN_FACE_SIZE_PX - 1);
+    const justBigEnough = { box: { x: 0, y: 0, width: 20, height: MIN_FACE_SIZE_PX } };
+    expect(embeddableByProminence([tinyCentral, justBigEnough], 1000, 1000)).toEqual([justBigEnough]);
+    expect(embeddableByProminence([tinyCentral], 1000, 1000)).toEqual([]);
   });
 });
