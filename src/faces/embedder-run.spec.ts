@@ -1,6 +1,6 @@
 import { EmbedderContract, EmbedderPreprocessing } from '../inference/embedder-contract.js';
 import type { InferenceBackend, TensorMap } from '../inference/inference-backend.js';
-import { embedderInput, meanOfUnitRows, runEmbedder } from './embedder-run.js';
+import { embedderInput, embedderRuns, meanOfUnitRows, runEmbedder } from './embedder-run.js';
 import { RgbImage, toPlanarTensor, toTensor } from './rgb-image.js';
 
 /** A 2x1 image: a red-ish pixel then a blue-ish one, interleaved RGB. */
@@ -28,10 +28,11 @@ describe('toTensor', () => {
 });
 
 /** A backend that answers each run with row i = [i + 1, 0, ...] and records the shapes it was sent. */
-function fakeBackend(dimension: number) {
+function fakeBackend(dimension: number, parallelRuns = 1) {
   const runs: { model: string; dims: readonly number[]; input: string }[] = [];
   let row = 0;
   const backend = {
+    parallelRuns,
     infer: async (model: string, inputs: TensorMap): Promise<TensorMap> => {
       const [input, tensor] = Object.entries(inputs)[0];
       runs.push({ model, dims: tensor.dims, input });
@@ -74,6 +75,40 @@ describe('runEmbedder', () => {
 
   it('refuses a crop of another size than the template', () => {
     expect(() => embedderInput([{ data: new Uint8Array(3), width: 1, height: 1 }], embedder(16))).toThrow(/1x1, the embedder takes 112x112/);
+  });
+});
+
+describe('embedderRuns', () => {
+  const sizes = (crops: number, perRun: number, cropsPerGroup: number, parallelRuns: number) =>
+    embedderRuns(Array.from({ length: crops }, (_, i) => i), perRun, cropsPerGroup, parallelRuns).map((run) => run.length);
+
+  it('balances runs under the batch, a face and its mirror together', () => {
+    expect(sizes(16, 16, 2, 1)).toEqual([16]);
+    expect(sizes(20, 16, 2, 1)).toEqual([10, 10]);
+    expect(sizes(34, 16, 2, 1)).toEqual([12, 12, 10]);
+    expect(sizes(17, 16, 1, 1)).toEqual([9, 8]);
+    expect(sizes(0, 16, 2, 2)).toEqual([]);
+  });
+
+  it('sends at least as many runs as the backend runs at once, splitting a lone face from its mirror', () => {
+    expect(sizes(2, 16, 2, 2)).toEqual([1, 1]);
+    expect(sizes(6, 16, 2, 2)).toEqual([4, 2]);
+    expect(sizes(20, 16, 2, 2)).toEqual([10, 10]);
+    expect(sizes(1, 16, 1, 4)).toEqual([1]);
+    expect(sizes(2, 16, 2, 1)).toEqual([2]);
+  });
+
+  it('never groups beyond a batch of 1', () => {
+    expect(sizes(4, 1, 2, 1)).toEqual([1, 1, 1, 1]);
+  });
+});
+
+describe('runEmbedder on two parallel runs', () => {
+  it('keeps the rows in crop order', async () => {
+    const { backend, runs } = fakeBackend(3, 2);
+    const rows = await runEmbedder(backend, embedder(16), [crop(1), crop(2)], 2);
+    expect(runs.map((run) => run.dims[0])).toEqual([1, 1]);
+    expect(Array.from(rows)).toEqual([1, 0, 0, 2, 0, 0]);
   });
 });
 

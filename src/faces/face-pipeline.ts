@@ -155,9 +155,9 @@ export class FacePipeline {
     if (aligned.length === 0) return [];
     const flip = this.embedder.preprocessing.flipAugmentation;
     const viewsPerFace = flip ? 2 : 1;
-    // A face and its mirror in one run where the embedder batches (the shipped one: max_batch_size 16):
-    // it measured slightly faster than two concurrent runs and is one request under Triton. The rows
-    // equal single runs exactly (docs/models.md).
+    // A face and its mirror share a run where the embedder batches (one request under Triton), except
+    // that a lone face's two views go to two ONNX workers at once (runEmbedder). Batched rows equal
+    // single runs exactly (docs/models.md).
     const views = aligned.flatMap((face) => (flip ? [face, mirror(face)] : [face]));
     const rows = await runEmbedder(this.backend, this.embedder, views, viewsPerFace);
     const rowsPerFace = viewsPerFace * this.embedder.dimension;

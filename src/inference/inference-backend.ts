@@ -24,6 +24,14 @@ export abstract class InferenceBackend {
   /** Runs one model; inputs and outputs are keyed by the names in the model's config.pbtxt. */
   abstract infer(model: string, inputs: TensorMap): Promise<TensorMap>;
 
+  /**
+   * Runs that execute at once on this backend (the worker pool: one per worker). The embedder spreads a
+   * lone face's views over them for latency. Triton batches on its own side, so it keeps one request.
+   */
+  get parallelRuns(): number {
+    return 1;
+  }
+
   /** Readiness of each model the pipeline needs; must not throw when the backend is down. */
   abstract status(): Promise<ModelStatus[]>;
 

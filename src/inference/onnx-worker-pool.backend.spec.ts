@@ -20,6 +20,10 @@ describe('OnnxWorkerPoolBackend', () => {
     expect(await pool.status()).toEqual(Object.values(FACE_MODELS).map((model) => ({ model, ready: true })));
   });
 
+  it('runs as many embedder runs at once as it has live workers', () => {
+    expect(pool.parallelRuns).toBe(2);
+  });
+
   it('gives the same outputs as the in-process backend, also for concurrent calls, and leaves inputs readable', async () => {
     const data = Float32Array.from({ length: 3 * 112 * 112 }, (_, i) => ((i * 7919) % 255) / 255);
     const original = data.slice();

@@ -65,6 +65,10 @@ export class OnnxWorkerPoolBackend extends InferenceBackend implements OnModuleD
     return new OnnxWorkerPoolBackend(workers, faceModelNames(config.embedderModel));
   }
 
+  override get parallelRuns(): number {
+    return Math.max(1, this.workers.filter((worker) => worker.alive).length);
+  }
+
   infer(model: string, inputs: TensorMap): Promise<TensorMap> {
     const live = this.workers.filter((worker) => worker.alive);
     if (live.length === 0) return Promise.reject(new InferenceUnavailableError('Every ONNX Runtime worker has stopped'));

@@ -4,6 +4,9 @@ import { TimedInferenceBackend } from './timed-inference.backend.js';
 
 class FakeBackend extends InferenceBackend {
   readonly kind = 'onnx' as const;
+  override get parallelRuns(): number {
+    return 3;
+  }
   destroyed = false;
   async infer(model: string, inputs: TensorMap): Promise<TensorMap> {
     if (model === 'broken') throw new InferenceUnavailableError('down');
@@ -41,6 +44,7 @@ describe('TimedInferenceBackend', () => {
   it('is the wrapped backend to its callers: same kind, same status, and it frees the backend at shutdown', async () => {
     const { inner, backend } = timed();
     expect(backend.kind).toBe('onnx');
+    expect(backend.parallelRuns).toBe(inner.parallelRuns);
     expect(await backend.status()).toEqual(await inner.status());
     await backend.onModuleDestroy();
     expect(inner.destroyed).toBe(true);

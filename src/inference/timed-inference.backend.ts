@@ -30,6 +30,10 @@ export class TimedInferenceBackend extends InferenceBackend {
     }
   }
 
+  override get parallelRuns(): number {
+    return this.inner.parallelRuns;
+  }
+
   status(): Promise<ModelStatus[]> {
     return this.inner.status();
   }
