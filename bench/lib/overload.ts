@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import sharp from 'sharp';
 import { percentile } from './stats.js';
@@ -30,14 +31,45 @@ export interface OverloadReport {
 }
 
 /**
- * `clients` loops POST photos to recognise_user back to back for `durationMs` while one prober
- * times GET /health/live every 20 ms (from `warmupMs` on, once the queue has filled).
+ * Times GET /health/live every 20 ms from its own process, as the kubelet does from outside the
+ * pod: in the uploaders' process the probe would wait behind their event loop and time the client.
+ */
+const PROBER = `
+const [url, delayMs, durationMs] = process.argv.slice(1);
+const until = Date.now() + Number(durationMs);
+const probes = [];
+await new Promise((resolve) => setTimeout(resolve, Number(delayMs)));
+while (Date.now() < until) {
+  const started = performance.now();
+  const response = await fetch(url);
+  await response.arrayBuffer();
+  if (response.status !== 200) throw new Error('/health/live answered ' + response.status);
+  probes.push(performance.now() - started);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+}
+process.stdout.write(JSON.stringify(probes));
+`;
+
+function probeLiveness(url: string, delayMs: number, durationMs: number): Promise<number[]> {
+  const prober = spawn(process.execPath, ['--input-type=module', '-e', PROBER, url, String(delayMs), String(durationMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  prober.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  prober.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    prober.on('error', reject);
+    prober.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as number[]) : reject(new Error(`liveness prober exited ${code}: ${err}`))));
+  });
+}
+
+/**
+ * `clients` loops POST photos to recognise_user back to back for `durationMs` while a prober in its
+ * own process times GET /health/live every 20 ms (from `warmupMs` on, once the queue has filled).
  */
 export async function overload(baseUrl: string, photos: Buffer[], clients: number, durationMs: number, warmupMs = 2_000): Promise<OverloadReport> {
   const { hostname, port } = new URL(baseUrl);
   const bodies = photos.map(imageMultipart);
   const clientAgent = new http.Agent({ keepAlive: true, maxSockets: clients });
-  const probeAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const send = (agent: http.Agent, method: string, path: string, body?: Buffer) =>
     new Promise<{ status: number; ms: number }>((resolve, reject) => {
       const started = performance.now();
@@ -51,22 +83,12 @@ export async function overload(baseUrl: string, photos: Buffer[], clients: numbe
     });
   const until = Date.now() + durationMs;
   const answers: { status: number; ms: number }[] = [];
-  const probes: number[] = [];
   const loops = Array.from({ length: clients }, async (_, client) => {
     for (let i = client; Date.now() < until; i++) answers.push(await send(clientAgent, 'POST', '/api/v1/recognise_user', bodies[i % bodies.length]));
   });
-  const prober = (async () => {
-    await new Promise((resolve) => setTimeout(resolve, warmupMs));
-    while (Date.now() < until) {
-      const probe = await send(probeAgent, 'GET', '/health/live');
-      if (probe.status !== 200) throw new Error(`/health/live answered ${probe.status}`);
-      probes.push(probe.ms);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  })();
-  await Promise.all([...loops, prober]);
+  const prober = probeLiveness(new URL('/health/live', baseUrl).href, warmupMs, durationMs);
+  const [probes] = await Promise.all([prober, ...loops]);
   clientAgent.destroy();
-  probeAgent.destroy();
   const refused = answers.filter((answer) => answer.status === 503).map((answer) => answer.ms);
   const served = answers.filter((answer) => answer.status === 200).length;
   const f = (value: number) => `${value.toFixed(1)} ms`;
