@@ -90,12 +90,13 @@ describe('embedderRuns', () => {
     expect(sizes(0, 16, 2, 2)).toEqual([]);
   });
 
-  it('sends at least as many runs as the backend runs at once, splitting a lone face from its mirror', () => {
+  it('splits a lone face from its mirror over the runs the backend does at once, but keeps several faces in one batch', () => {
     expect(sizes(2, 16, 2, 2)).toEqual([1, 1]);
-    expect(sizes(6, 16, 2, 2)).toEqual([4, 2]);
-    expect(sizes(20, 16, 2, 2)).toEqual([10, 10]);
-    expect(sizes(1, 16, 1, 4)).toEqual([1]);
     expect(sizes(2, 16, 2, 1)).toEqual([2]);
+    expect(sizes(1, 16, 1, 4)).toEqual([1]);
+    expect(sizes(4, 16, 2, 2)).toEqual([4]);
+    expect(sizes(12, 16, 2, 2)).toEqual([12]);
+    expect(sizes(20, 16, 2, 2)).toEqual([10, 10]);
   });
 
   it('never groups beyond a batch of 1', () => {

@@ -17,10 +17,10 @@ export function embedderInput(crops: readonly RgbImage[], embedder: EmbedderCont
 /**
  * Runs the embedder on aligned crops and returns one row of `dimension` raw values per crop, in order.
  * Each run takes at most the model's batch (the shipped one: 16) and runs are balanced (20 crops: 10 + 10,
- * not 16 + 4). They go to the backend together, at least as many as it runs at once: a lone face and
- * its mirror on the two ONNX workers took 10.8 ms instead of 18.7 as one run of two (bench:latency),
- * for the same CPU. Crops come in groups of `cropsPerGroup` (a face and its mirror) that stay in one
- * run unless that leaves a worker idle.
+ * not 16 + 4) and go to the backend together. Crops come in groups of `cropsPerGroup` (a face and its
+ * mirror) that stay in one run, except a lone face's: its views go out as separate runs, one per run
+ * the backend does at once. On the two ONNX workers that took 10.8 ms instead of 18.7 as one run of
+ * two (bench:latency), for the same CPU.
  */
 export async function runEmbedder(backend: InferenceBackend, embedder: EmbedderContract, crops: readonly RgbImage[], cropsPerGroup = 1): Promise<Float32Array> {
   const runs = embedderRuns(crops, embedder.facesPerRun, cropsPerGroup, backend.parallelRuns);
@@ -40,9 +40,10 @@ export async function runEmbedder(backend: InferenceBackend, embedder: EmbedderC
 
 /** How runEmbedder splits `crops` into runs (exported for its spec). */
 export function embedderRuns<T>(crops: readonly T[], perRun: number, cropsPerGroup: number, parallelRuns: number): T[][] {
-  const wanted = Math.min(crops.length, Math.max(1, parallelRuns));
   let groupSize = cropsPerGroup <= perRun ? cropsPerGroup : 1;
-  if (Math.ceil(crops.length / groupSize) < wanted) groupSize = 1;
+  // A lone face's views spread over the parallel runs; several faces keep one batch as long as it fits.
+  const wanted = crops.length <= groupSize ? Math.min(crops.length, Math.max(1, parallelRuns)) : 1;
+  if (wanted > 1) groupSize = 1;
   const groups = Math.ceil(crops.length / groupSize);
   const runCount = Math.max(wanted, Math.ceil(groups / Math.floor(perRun / groupSize)));
   const cropsPerRun = Math.ceil(groups / runCount) * groupSize;
