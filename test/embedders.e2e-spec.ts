@@ -9,6 +9,7 @@ import { modelRepository } from './support/face-fixtures.js';
 import { cropPortrait, npmSamplePhoto, transformedCopy } from './support/face-photos.js';
 import { sharedPostgres, TestDatabase } from './support/real-postgres.js';
 import { startTestApp, TestApp } from './support/test-app.js';
+import { seedEmbeddedDataDir } from './support/embedded-template.js';
 
 interface DetectedFace {
   box: { x: number; y: number; width: number; height: number };
@@ -32,6 +33,7 @@ describeEachEngine('a gallery that knows its model: the second embedder end to e
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'face-matrix-embedders-'));
     database = engine === 'postgres' ? await sharedPostgres().createDatabase() : undefined;
+    if (!database) await seedEmbeddedDataDir(dataDir);
     base = { DATA_DIR: dataDir, ENROLLMENT_TTL_SECONDS: '300', ...(database ? { DATABASE_URL: database.url } : {}) };
   });
   afterAll(async () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AppProcess, compileApp, freePort, imageForm, spawnApp } from './support/compiled-app.js';
 import { cropPortrait, npmSamplePhoto } from './support/face-photos.js';
+import { seedEmbeddedDataDir } from './support/embedded-template.js';
 
 interface DetectedFace {
   box: { x: number; y: number; width: number; height: number };
@@ -38,6 +39,7 @@ describe('the compiled service under signals', () => {
   }, 180_000);
   beforeEach(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'face-matrix-signals-'));
+    await seedEmbeddedDataDir(dataDir);
   });
   afterEach(async () => {
     for (const app of running.splice(0)) if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { AppProcess, compileApp, imageForm, spawnApp } from './support/compiled-app.js';
 import { cropPortrait, npmSamplePhoto } from './support/face-photos.js';
 import { ServiceProxy } from './support/service-proxy.js';
+import { seedEmbeddedDataDir } from './support/embedded-template.js';
 
 /*
  * A rolling update as Kubernetes runs it, with the compiled app in child processes behind a
@@ -105,6 +106,7 @@ describe('a rolling update under load', () => {
 
   const startPod = async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'face-matrix-rollout-'));
+    await seedEmbeddedDataDir(dataDir);
     dataDirs.push(dataDir);
     // One ONNX worker per pod: two pods share this machine's cores.
     const app = await spawnApp(build.mainJs, dataDir, { ORT_WORKER_THREADS: '1', LOG_LEVEL: 'log' });

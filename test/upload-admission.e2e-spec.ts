@@ -11,6 +11,7 @@ import { compileApp, spawnApp } from './support/compiled-app.js';
 import { npmSamplePhoto } from './support/face-photos.js';
 import { listenOnLoopback } from './support/raw-http.js';
 import { randomUnitVector, startTestApp, TestApp } from './support/test-app.js';
+import { seedEmbeddedDataDir } from './support/embedded-template.js';
 
 const BOUNDARY = 'face-matrix-upload';
 const multipartHead = Buffer.from(`--${BOUNDARY}\r\ncontent-disposition: form-data; name="image"; filename="p.jpg"\r\ncontent-type: image/jpeg\r\n\r\n`);
@@ -109,6 +110,7 @@ describe('liveness under overload', () => {
   beforeAll(async () => {
     build = compileApp();
     dataDir = await mkdtemp(path.join(tmpdir(), 'face-matrix-liveness-'));
+    await seedEmbeddedDataDir(dataDir);
   });
   afterAll(async () => {
     build?.remove();

@@ -9,6 +9,7 @@ import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
 import { PrismaService } from '../../src/database/prisma.service.js';
 import type { DatabaseEngine } from './database-engines.js';
+import { seedEmbeddedDataDir } from './embedded-template.js';
 import { sharedPostgres } from './real-postgres.js';
 
 export interface TestApp {
@@ -29,6 +30,7 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const dataDir = env.DATA_DIR ?? (await mkdtemp(path.join(tmpdir(), 'face-matrix-test-')));
   const database = options.engine === 'postgres' && env.DATABASE_URL === undefined ? await sharedPostgres().createDatabase() : undefined;
+  if (env.DATA_DIR === undefined && !database && !env.DATABASE_URL) await seedEmbeddedDataDir(dataDir);
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.forRoot({ LOG_LEVEL: 'error', ...env, DATA_DIR: dataDir, ...(database ? { DATABASE_URL: database.url } : {}) })],
   }).compile();
