@@ -71,6 +71,20 @@ describe('match, duplicate and verify thresholds', () => {
       await request(t.http).post('/api/v1/add_user').send({ name: 'Again', birthdate: '1991-02-03', req_id: notMe.body.req_id }).expect(404);
     });
 
+    it('gives the same "not me" key on /api/v1/recognise, per face', async () => {
+      // Only Alice stays enrolled: the lookalike above was enrolled from this very photo.
+      const [user, ...others] = (await request(t.http).get('/api/v1/users').expect(200)).body.items as { id: string }[];
+      for (const other of others) await request(t.http).delete(`/api/v1/users/${other.id}`).expect(204);
+      const answer = (await request(t.http).post('/api/v1/recognise').attach('image', aliceAgain, 'photo.jpg').expect(200)).body;
+      const [face] = answer.faces;
+      expect(face).toMatchObject({ status: 'match', user_info: { id: user.id } });
+      expect(face.similarity).toBeLessThan(0.999);
+      expect(face.enrollmentKey).toMatchObject({ req_id: face.req_id, expiresAt: expect.any(String) });
+      const enrolled = await request(t.http).post('/api/v1/add_user').send({ name: 'Alice Twin', birthdate: '1991-02-03', req_id: face.req_id }).expect(201);
+      expect(enrolled.body.user_id).not.toBe(user.id);
+      await request(t.http).delete(`/api/v1/users/${enrolled.body.user_id}`).expect(204);
+    });
+
     it('answers /verify with VERIFY_THRESHOLD, not the 1:N threshold', async () => {
       const [user] = (await request(t.http).get('/api/v1/users').expect(200)).body.items;
       const answer = (await verify(t, aliceAgain, user.id)).body;
