@@ -6,7 +6,23 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'src/generated/', '.model-cache/', 'model_repository/', 'public/', 'k6/', '**/*.mjs', '**/*.cjs', '**/*.js', '**/*.d.mts', 'prisma.config.ts'] },
+  {
+    ignores: [
+      'dist/',
+      'coverage/',
+      'node_modules/',
+      'src/generated/',
+      '.model-cache/',
+      'model_repository/',
+      'public/',
+      'k6/',
+      '**/*.mjs',
+      '**/*.cjs',
+      '**/*.js',
+      '**/*.d.mts',
+      'prisma.config.ts',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   prettier,

@@ -52,14 +52,19 @@ async function enroll(server: RunningServer, mode: EnrollMode, person: string): 
   if (recognised.status !== 200) return { outcome: `recognise_user ${recognised.status}` };
   if (typeof recognised.body.req_id !== 'string') return { outcome: 'no key (matched someone at or above DUPLICATE_FACE_THRESHOLD)' };
   const { status, body } = await post(server, '/api/v1/add_user', { name: person, ...details, req_id: recognised.body.req_id });
-  return { outcome: `${recognised.body.status === 'success' ? '"not me" key' : 'no-match key'}, add_user ${status}`, userId: status === 201 ? body.user_id : undefined };
+  return {
+    outcome: `${recognised.body.status === 'success' ? '"not me" key' : 'no-match key'}, add_user ${status}`,
+    userId: status === 201 ? body.user_id : undefined,
+  };
 }
 
 async function runProtocol(mode: EnrollMode) {
   const server = await startServer();
   const started = performance.now();
   try {
-    log(`\n[${mode}] Enrolling ${people.length} people by their first photo (${mode === 'photo' ? 'add_user with the photo' : 'recognise_user, then add_user with its req_id'})...`);
+    log(
+      `\n[${mode}] Enrolling ${people.length} people by their first photo (${mode === 'photo' ? 'add_user with the photo' : 'recognise_user, then add_user with its req_id'})...`,
+    );
     const outcomes = new Map<string, number>();
     const userIdOf = new Map<string, string>();
     await mapConcurrent(people, CONCURRENCY, async (person) => {
@@ -115,7 +120,10 @@ for (const mode of modes) results.push(await runProtocol(mode));
 log(`\n| protocol over LFW dev, through the HTTP API, shipped thresholds | FRR | FAR | people who could not enroll |`);
 log(`| --- | ---: | ---: | ---: |`);
 for (const r of results) {
-  log(`| enroll by ${r.mode === 'photo' ? 'add_user + photo' : 'recognise_user -> req_id -> add_user'} (FRR ${r.frrProbes} probes, gallery ${r.gallery}; FAR ${r.farProbes} probes) | ${pct(r.frr)} | ${pct(r.far)} | ${r.notEnrolled} (${pct(r.notEnrolled / people.length)}; ${r.notEnrolledProbed} of them FRR probes) |`);
+  log(
+    `| enroll by ${r.mode === 'photo' ? 'add_user + photo' : 'recognise_user -> req_id -> add_user'} (FRR ${r.frrProbes} probes, gallery ${r.gallery}; FAR ${r.farProbes} probes) | ${pct(r.frr)} | ${pct(r.far)} | ${r.notEnrolled} (${pct(r.notEnrolled / people.length)}; ${r.notEnrolledProbed} of them FRR probes) |`,
+  );
 }
 log(`| old system | ${pct(OLD_SYSTEM.frr)} | ${pct(OLD_SYSTEM.far)} | |`);
-for (const r of results) log(`[${r.mode}] FRR misses that matched the wrong person: ${r.wrongPerson}; took ${r.seconds.toFixed(0)} s at ${CONCURRENCY} concurrent requests`);
+for (const r of results)
+  log(`[${r.mode}] FRR misses that matched the wrong person: ${r.wrongPerson}; took ${r.seconds.toFixed(0)} s at ${CONCURRENCY} concurrent requests`);

@@ -113,9 +113,10 @@ const { shipped } = selected;
 async function embedAll(ids: string[], withRgb: ReadonlySet<string>, { bgr, rgb, onetAlignment }: Pipelines = selected) {
   const tag = pipelineFingerprint(onetAlignment);
   const paths = { plain: `bgr-plain-${tag}`, mirrored: `bgr-mirror-${tag}`, rgb: `rgb-plain-${tag}` };
-  const caches = Object.fromEntries(
-    Object.entries(paths).map(([key, name]) => [key, loadEmbeddingCache(join(cacheDir, `${name}.bin`))]),
-  ) as Record<keyof typeof paths, Map<string, Float32Array | null>>;
+  const caches = Object.fromEntries(Object.entries(paths).map(([key, name]) => [key, loadEmbeddingCache(join(cacheDir, `${name}.bin`))])) as Record<
+    keyof typeof paths,
+    Map<string, Float32Array | null>
+  >;
   const save = () => {
     for (const key of Object.keys(paths) as (keyof typeof paths)[]) {
       saveEmbeddingCache(join(cacheDir, `${paths[key]}.bin`), caches[key], embedder.dimension);
@@ -149,7 +150,10 @@ async function embedAll(ids: string[], withRgb: ReadonlySet<string>, { bgr, rgb,
     }
     const sum = plain.map((value, i) => value + other[i]);
     const norm = Math.hypot(...sum);
-    flipped.set(id, sum.map((value) => value / norm));
+    flipped.set(
+      id,
+      sum.map((value) => value / norm),
+    );
   }
   return { plain: caches.plain, flipped, rgb: caches.rgb };
 }
@@ -168,14 +172,18 @@ function printPairs(label: string, pairsPath: string, embeddings: Embeddings): S
 function printOneToN(label: string, people: Map<string, string[]>, embeddings: Embeddings): ScoreSet {
   const scores = oneToNScores(people, embeddings);
   const rank1Errors = scores.genuine.filter((g) => !g.correctPerson).length / scores.genuine.length;
-  console.log(`\n1:N, ${label}: ${scores.genuine.length} genuine probes, ${scores.impostor.length} impostor probes; rank-1 errors ${pct(rank1Errors)}`);
+  console.log(
+    `\n1:N, ${label}: ${scores.genuine.length} genuine probes, ${scores.impostor.length} impostor probes; rank-1 errors ${pct(rank1Errors)}`,
+  );
   console.log('  threshold     FRR      FAR');
   for (const t of SWEEP) {
     const mark = t === DEFAULT_THRESHOLDS.match ? '  <- shipped' : '';
     console.log(`  ${t.toFixed(2).padStart(9)} ${pct(scores.frr(t)).padStart(8)} ${pct(scores.far(t)).padStart(8)}${mark}`);
   }
   const t = DEFAULT_THRESHOLDS.match;
-  console.log(`  shipped ${t}: FRR ${pct(scores.frr(t))}, FAR ${pct(scores.far(t))} (old system: FRR ${pct(OLD_SYSTEM.frr)}, FAR ${pct(OLD_SYSTEM.far)})`);
+  console.log(
+    `  shipped ${t}: FRR ${pct(scores.frr(t))}, FAR ${pct(scores.far(t))} (old system: FRR ${pct(OLD_SYSTEM.frr)}, FAR ${pct(OLD_SYSTEM.far)})`,
+  );
   const scoreSet = oneToNScoreSet(scores);
   // The plots count errors with det.ts: stop if it ever disagrees with the table above.
   const plotted = errorRates(scoreSet, t);
@@ -208,8 +216,11 @@ function printEnrollmentReplay(label: string, people: Map<string, string[]>, emb
   console.log('  threshold  refused   of them FRR probes');
   for (const t of [DEFAULT_THRESHOLDS.match, 0.5, 0.55, 0.58, 0.6, 0.62, 0.65, 0.7]) {
     const refused = names.filter((_, i) => scores[i] >= t);
-    const mark = t === DEFAULT_THRESHOLDS.duplicate ? '  <- shipped DUPLICATE_FACE_THRESHOLD' : t === DEFAULT_THRESHOLDS.match ? '  (MATCH_THRESHOLD)' : '';
-    console.log(`  ${t.toFixed(2).padStart(9)} ${`${refused.length} (${pct(refused.length / scores.length)})`.padStart(14)} ${String(refused.filter((p) => probed.has(p)).length).padStart(8)}${mark}`);
+    const mark =
+      t === DEFAULT_THRESHOLDS.duplicate ? '  <- shipped DUPLICATE_FACE_THRESHOLD' : t === DEFAULT_THRESHOLDS.match ? '  (MATCH_THRESHOLD)' : '';
+    console.log(
+      `  ${t.toFixed(2).padStart(9)} ${`${refused.length} (${pct(refused.length / scores.length)})`.padStart(14)} ${String(refused.filter((p) => probed.has(p)).length).padStart(8)}${mark}`,
+    );
   }
 }
 
@@ -316,7 +327,9 @@ async function printTiming(files: string[]) {
     }
     return `${model} ${median(times).toFixed(1)} ms`;
   };
-  console.log(`  model only, per run: ${await modelOnly('face_detector', [1, 3, 240, 320])}, ${await modelOnly('face_landmarks', [1, 1, 64, 64])}, ${await modelOnly('face_landmarks5', [1, 48, 48, 3])}, ${await modelOnly(embedder.model, embedder.inputDims(1), embedder.inputName)}`);
+  console.log(
+    `  model only, per run: ${await modelOnly('face_detector', [1, 3, 240, 320])}, ${await modelOnly('face_landmarks', [1, 1, 64, 64])}, ${await modelOnly('face_landmarks5', [1, 48, 48, 3])}, ${await modelOnly(embedder.model, embedder.inputDims(1), embedder.inputName)}`,
+  );
 }
 
 /** --compare-alignments: the other alignment's embeddings too, both on the same protocols, a DET plot of both, timing. */
@@ -328,7 +341,9 @@ async function compareAlignmentsOn(people: Map<string, string[]>, pairsPath: str
     { onet: !cliOptions.onetAlignment, embeddings: otherFlipped },
   ].sort((a, b) => Number(a.onet) - Number(b.onet));
   const pairs = readPairs(pairsPath);
-  const figures = byAlignment.map(({ onet, embeddings }) => alignmentFigures(alignmentLabel(onet), people, pairs, embeddings, DEFAULT_THRESHOLDS.match));
+  const figures = byAlignment.map(({ onet, embeddings }) =>
+    alignmentFigures(alignmentLabel(onet), people, pairs, embeddings, DEFAULT_THRESHOLDS.match),
+  );
   console.log(`\nAlignments compared (BGR + flip, 1:N old system's protocol, ${figures[0].probes} genuine probes; pairs: View-1 pairsDevTrain):`);
   for (const line of comparisonTable(figures, DEFAULT_THRESHOLDS.match)) console.log(`  ${line}`);
   const otherFlags = pipelineFlags.filter((flag) => !flag.startsWith('--alignment'));
@@ -347,7 +362,10 @@ async function compareAlignmentsOn(people: Map<string, string[]>, pairsPath: str
   }
   const timingImages = Number(optionValue('--timing-images') ?? 200);
   const timed = [false, true].map((onet) => ({ label: alignmentLabel(onet), pipeline: pipelinesFor(onet).shipped }));
-  await timeAlignments(timed, allIds.slice(0, timingImages).map((id) => join(lfwDir, 'images', `${id}.jpg`)));
+  await timeAlignments(
+    timed,
+    allIds.slice(0, timingImages).map((id) => join(lfwDir, 'images', `${id}.jpg`)),
+  );
 }
 
 const samplesDir = join(repoRoot, 'node_modules/@vladmandic/face-api/demo');
@@ -379,15 +397,23 @@ if (!existsSync(lfwDir)) {
   if (compareAlignments) await compareAlignmentsOn(people, pairsPath, embeddings.flipped, allIds);
   if (process.argv.includes('--face-sizes')) {
     // Why MIN_FACE_SIZE_PX is what it is: the shipped pipeline with no minimum, on shrunk probes.
-    const anySize = new FacePipeline(backend, embedder, { onetAlignment: cliOptions.onetAlignment, landmarkFlip: cliOptions.landmarkFlip, minFaceSizePx: 0 });
-    console.log(`\nRecognition by face size (first 150 matched and mismatched View-1 pairs; the second photo shrunk; minimum shipped: ${MIN_FACE_SIZE_PX} px):`);
+    const anySize = new FacePipeline(backend, embedder, {
+      onetAlignment: cliOptions.onetAlignment,
+      landmarkFlip: cliOptions.landmarkFlip,
+      minFaceSizePx: 0,
+    });
+    console.log(
+      `\nRecognition by face size (first 150 matched and mismatched View-1 pairs; the second photo shrunk; minimum shipped: ${MIN_FACE_SIZE_PX} px):`,
+    );
     for (const line of await recognitionByFaceSize(anySize, lfwDir, DEFAULT_THRESHOLDS.match, [0, 64, 48, 40, 32, 24, 20])) console.log(`  ${line}`);
   }
 }
 console.log('\nDetection rate:');
 if (existsSync(join(dataRoot, 'photos'))) await detectionRate('shared photos', listFiles(join(dataRoot, 'photos')));
 else console.log(`  skipping shared photos: ${join(dataRoot, 'photos')} not found`);
-for (const file of listFiles(samplesDir).filter((f) => /sample\d+\.jpg$/.test(f)).sort()) {
+for (const file of listFiles(samplesDir)
+  .filter((f) => /sample\d+\.jpg$/.test(f))
+  .sort()) {
   const result = await shipped.detect(readFileSync(file));
   console.log(`  npm sample ${file.split('/').pop()} ${result.width}x${result.height}: ${result.faces.length} faces`);
 }

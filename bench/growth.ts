@@ -49,7 +49,9 @@ const small = await startServer();
 const large = await startServer({}, args.prefilled);
 try {
   const sizes = { small: await prepare(small), large: await prepare(large) };
-  log(`Galleries: ${sizes.small} and ${sizes.large} faces; ${probes.length} probe photos; ${rounds} rounds of ${clients} clients x ${duration} s on each.\n`);
+  log(
+    `Galleries: ${sizes.small} and ${sizes.large} faces; ${probes.length} probe photos; ${rounds} rounds of ${clients} clients x ${duration} s on each.\n`,
+  );
   log('| round | gallery | req/s | p50 | p95 | p99 | errors | server RSS max | server CPU per request |');
   log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const results: Record<'small' | 'large', StageResult[]> = { small: [], large: [] };
@@ -58,7 +60,9 @@ try {
     for (const which of order) {
       const stage = await runClosedLoop(which === 'small' ? small : large, clients, duration, probes);
       results[which].push(stage);
-      log(`| ${round} | ${sizes[which]} | ${stage.rate.toFixed(1)} | ${ms(stage.p50)} | ${ms(stage.p95)} | ${ms(stage.p99)} | ${stage.errors} of ${stage.requests} | ${stage.rssMaxMiB.toFixed(0)} MiB | ${stage.cpuMsPerRequest.toFixed(1)} ms |`);
+      log(
+        `| ${round} | ${sizes[which]} | ${stage.rate.toFixed(1)} | ${ms(stage.p50)} | ${ms(stage.p95)} | ${ms(stage.p99)} | ${stage.errors} of ${stage.requests} | ${stage.rssMaxMiB.toFixed(0)} MiB | ${stage.cpuMsPerRequest.toFixed(1)} ms |`,
+      );
     }
   }
   const p95 = { small: median(results.small.map((stage) => stage.p95)), large: median(results.large.map((stage) => stage.p95)) };
@@ -66,10 +70,15 @@ try {
   const growth = differences.reduce((sum, value) => sum + value, 0) / differences.length;
   log(`\nMedian p95 at ${clients} clients: ${ms(p95.small)} with ${sizes.small} faces, ${ms(p95.large)} with ${sizes.large} faces.`);
   log(`Per-round p95 growth: ${differences.map((value) => value.toFixed(1)).join(', ')} ms.`);
-  const cpu = (stages: StageResult[]) => stages.reduce((sum, stage) => sum + stage.cpuMsPerRequest * stage.requests, 0) / stages.reduce((sum, stage) => sum + stage.requests, 0);
+  const cpu = (stages: StageResult[]) =>
+    stages.reduce((sum, stage) => sum + stage.cpuMsPerRequest * stage.requests, 0) / stages.reduce((sum, stage) => sum + stage.requests, 0);
   // CPU time per request barely depends on who else runs: the steadier view of what the larger gallery costs.
-  log(`Server CPU per request: ${cpu(results.small).toFixed(1)} ms with ${sizes.small} faces, ${cpu(results.large).toFixed(1)} ms with ${sizes.large} faces.`);
-  log(`Growth (mean over rounds${rounds % 2 === 1 ? '; use an even number of rounds to cancel drift' : ''}): ${growth.toFixed(1)} ms (target <= 20 ms).`);
+  log(
+    `Server CPU per request: ${cpu(results.small).toFixed(1)} ms with ${sizes.small} faces, ${cpu(results.large).toFixed(1)} ms with ${sizes.large} faces.`,
+  );
+  log(
+    `Growth (mean over rounds${rounds % 2 === 1 ? '; use an even number of rounds to cancel drift' : ''}): ${growth.toFixed(1)} ms (target <= 20 ms).`,
+  );
 } finally {
   await Promise.all([small.stop(), large.stop()]);
 }

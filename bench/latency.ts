@@ -44,7 +44,9 @@ try {
     { label: '1920x1280 group', route: 'recognise_user', photo: large, faces: 1 },
     { label: `1920x1280, 10 faces (${group.source})`, route: 'recognise', photo: group.photo, faces: 10 },
   ];
-  log(`| photo | route | requests | p50 | p95 | p99 | best | per face (p50) | server CPU per request | decode | detect | landmarks | align | embed | search |`);
+  log(
+    `| photo | route | requests | p50 | p95 | p99 | best | per face (p50) | server CPU per request | decode | detect | landmarks | align | embed | search |`,
+  );
   log(`| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
   for (const { label, route, photo, faces } of rows) {
     for (let i = 0; i < warmup; i++) await post(`/api/v1/${route}`, imageForm(photo));
@@ -54,7 +56,8 @@ try {
     for (let i = 0; i < requests; i++) {
       const result = await post(`/api/v1/${route}`, imageForm(photo));
       if (result.status !== 200) throw new Error(`${route} answered ${result.status}: ${JSON.stringify(result.body)}`);
-      if (route === 'recognise' && result.body.faces.length !== faces) throw new Error(`recognise found ${result.body.faces.length} faces, expected ${faces}`);
+      if (route === 'recognise' && result.body.faces.length !== faces)
+        throw new Error(`recognise found ${result.body.faces.length} faces, expected ${faces}`);
       latencies.push(result.elapsed);
       for (const entry of result.timing.split(',')) {
         const [name, duration] = entry.trim().split(';dur=');

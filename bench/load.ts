@@ -65,7 +65,11 @@ try {
       const { user_id } = (await response.json()) as { user_id: string };
       faces++;
       for (let v = 0; faces < (gallerySize * (i + 1)) / portraits.length; v++) {
-        const variant = await sharp(portrait).resize(180 + (v % 60)).flop(v % 2 === 1).jpeg({ quality: 70 + (v % 25) }).toBuffer();
+        const variant = await sharp(portrait)
+          .resize(180 + (v % 60))
+          .flop(v % 2 === 1)
+          .jpeg({ quality: 70 + (v % 25) })
+          .toBuffer();
         if ((await addFace(user_id, variant)).status === 201) faces++;
       }
     }

@@ -43,7 +43,8 @@ const BATCH = 500;
 const log = (message: string) => process.stdout.write(`${message}\n`);
 
 const databaseUrl = process.env.DATABASE_URL || undefined;
-if (databaseUrl && args['keep-data-dir']) throw new Error('--keep-data-dir is for the embedded database; with DATABASE_URL the data stays in that database');
+if (databaseUrl && args['keep-data-dir'])
+  throw new Error('--keep-data-dir is for the embedded database; with DATABASE_URL the data stays in that database');
 const keptDir = args['keep-data-dir'] && path.resolve(args['keep-data-dir']);
 if (keptDir) await mkdir(keptDir, { recursive: true });
 const dataDir = keptDir ?? (await mkdtemp(path.join(tmpdir(), 'face-matrix-scale-')));
@@ -59,7 +60,9 @@ const faces = new FacesRepository(prisma, embedder);
 const random = seededRandom(20261128);
 const real = args.synthetic ? new Map<string, Float32Array>() : loadRealEmbeddings();
 const dataset =
-  real.size > 0 ? realLookingDataset(real, faceCount, probeCount, random) : syntheticDataset(faceCount, probeCount, Number(args['probe-similarity']), random, embedder.dimension);
+  real.size > 0
+    ? realLookingDataset(real, faceCount, probeCount, random)
+    : syntheticDataset(faceCount, probeCount, Number(args['probe-similarity']), random, embedder.dimension);
 
 async function fill(): Promise<void> {
   log(`Filling ${faceCount} faces, one user per face: ${dataset.description}...`);
@@ -118,7 +121,10 @@ try {
     const started = performance.now();
     const [row] = await prisma.$transaction(async (tx) => {
       await tx.$executeRawUnsafe('SET LOCAL enable_indexscan = off');
-      return tx.$queryRawUnsafe<{ id: string }[]>('SELECT id::text AS id FROM faces ORDER BY embedding <=> $1::vector LIMIT 1', toVectorLiteral(probe, embedder.dimension));
+      return tx.$queryRawUnsafe<{ id: string }[]>(
+        'SELECT id::text AS id FROM faces ORDER BY embedding <=> $1::vector LIMIT 1',
+        toVectorLiteral(probe, embedder.dimension),
+      );
     });
     exactLatencies.push(performance.now() - started);
     exact.push(row.id);

@@ -32,13 +32,16 @@ if (!process.env.SOAK_SKIP_BUILD) {
 }
 const server = await startServer();
 try {
-  const enroll = (photo: Buffer, name: string) => fetch(`${server.url}/api/v1/add_user`, { method: 'POST', body: imageForm(photo, { name, birthdate: '1980-01-01' }) });
+  const enroll = (photo: Buffer, name: string) =>
+    fetch(`${server.url}/api/v1/add_user`, { method: 'POST', body: imageForm(photo, { name, birthdate: '1980-01-01' }) });
 
   // Probes: people enrolled from another photo of theirs (matches) and a few strangers (no-match,
   // which parks a vector in the enrollment cache, as real traffic does).
   const probes: Buffer[] = [];
   if (hasLfw) {
-    const people = lfwPeople().filter((entry) => entry.files.length > 1).slice(0, 40);
+    const people = lfwPeople()
+      .filter((entry) => entry.files.length > 1)
+      .slice(0, 40);
     for (const { person, files } of people.slice(0, 36)) {
       if ((await enroll(lfwPhoto(person, files[0]), person)).status === 201) probes.push(lfwPhoto(person, files[1]));
     }
@@ -57,7 +60,11 @@ try {
   async function recognise(photo: Buffer): Promise<Outcome> {
     const started = performance.now();
     try {
-      const response = await fetch(`${server.url}/api/v1/recognise_user`, { method: 'POST', body: imageForm(photo), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      const response = await fetch(`${server.url}/api/v1/recognise_user`, {
+        method: 'POST',
+        body: imageForm(photo),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
       await response.arrayBuffer();
       return { status: response.status, latencyMs: performance.now() - started };
     } catch {
@@ -109,8 +116,14 @@ try {
   log(`latency       p50 ${ms(p50)}, p95 ${ms(p95)}, p99 ${ms(p99)}`);
   log(`availability  ${(availability * 100).toFixed(3)}%`);
   // Latency on a shared machine depends on what else runs: say how busy it was.
-  log(`machine       load average (1/5/15 min) ${loadavg().map((load) => load.toFixed(2)).join(' / ')} on ${cpus().length} CPUs at the end`);
-  log(`RSS           after warm-up ${rssAfterWarmup.toFixed(1)} MiB, max ${rssMax.toFixed(1)} MiB (+${(growth * 100).toFixed(1)}%), at end ${rssEnd.toFixed(1)} MiB`);
+  log(
+    `machine       load average (1/5/15 min) ${loadavg()
+      .map((load) => load.toFixed(2))
+      .join(' / ')} on ${cpus().length} CPUs at the end`,
+  );
+  log(
+    `RSS           after warm-up ${rssAfterWarmup.toFixed(1)} MiB, max ${rssMax.toFixed(1)} MiB (+${(growth * 100).toFixed(1)}%), at end ${rssEnd.toFixed(1)} MiB`,
+  );
   const targets = [
     ['zero errors', errors.length === 0],
     ['p99 < 1 s', p99 < 1000],

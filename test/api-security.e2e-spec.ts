@@ -149,7 +149,10 @@ describe('security headers and CORS', () => {
   it('sends no CORS headers by default', async () => {
     const response = await request(t.http).get('/api/v1/users').set('Origin', 'https://evil.example').expect(200);
     expect(response.headers['access-control-allow-origin']).toBeUndefined();
-    const preflight = await request(t.http).options('/api/v1/users').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'GET');
+    const preflight = await request(t.http)
+      .options('/api/v1/users')
+      .set('Origin', 'https://evil.example')
+      .set('Access-Control-Request-Method', 'GET');
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
   });
 

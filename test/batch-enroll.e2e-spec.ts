@@ -26,7 +26,9 @@ async function gradientJpeg(): Promise<Buffer> {
       pixels.set([Math.round((255 * x) / width), Math.round((255 * y) / height), 128], (y * width + x) * 3);
     }
   }
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg().toBuffer();
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .jpeg()
+    .toBuffer();
 }
 
 /** Writes `{ "Person/photo.jpg": bytes }` under a new temp folder. */
@@ -40,7 +42,9 @@ async function photoFolder(files: Record<string, Buffer | string>): Promise<stri
 }
 
 const failureNames = (summary: BatchEnrollmentSummary) =>
-  Object.fromEntries([...groupByKind(summary.failures)].map(([kind, entries]) => [kind, entries.map((entry) => `${entry.person}/${entry.photo}`).sort()]));
+  Object.fromEntries(
+    [...groupByKind(summary.failures)].map(([kind, entries]) => [kind, entries.map((entry) => `${entry.person}/${entry.photo}`).sort()]),
+  );
 
 describe('batch enrollment (npm run enroll) against the real service', () => {
   let t: TestApp;
@@ -101,7 +105,16 @@ describe('batch enrollment (npm run enroll) against the real service', () => {
 
     it('enrolls each person from their first usable photo, adds the others, and records every failure by kind', async () => {
       const summary = await runBatchEnrollment(options);
-      expect(summary.people).toEqual({ total: 4, enrolled: 2, reenrolled: 0, adopted: 0, continued: 0, skipped: 0, withoutUsablePhoto: 2, unfinished: 0 });
+      expect(summary.people).toEqual({
+        total: 4,
+        enrolled: 2,
+        reenrolled: 0,
+        adopted: 0,
+        continued: 0,
+        skipped: 0,
+        withoutUsablePhoto: 2,
+        unfinished: 0,
+      });
       expect(summary.facesAdded).toBe(1);
       expect(summary.onRecord).toEqual({ peopleWithUser: 2, facesIn: 3 });
       expect(summary.photos).toEqual({ total: 7, sent: 7, ignoredFiles: 2 });
@@ -121,12 +134,25 @@ describe('batch enrollment (npm run enroll) against the real service', () => {
       benId = users.find((user) => user.name === 'Ben Example')!.id;
       expect(await facesOf(aliceId)).toBe(2);
       expect(await facesOf(benId)).toBe(1);
-      expect(summary.failures.find((failure) => failure.kind === 'duplicate_face')).toMatchObject({ status: 409, errorCode: 471, existingUserId: aliceId });
+      expect(summary.failures.find((failure) => failure.kind === 'duplicate_face')).toMatchObject({
+        status: 409,
+        errorCode: 471,
+        existingUserId: aliceId,
+      });
       expect(summary.failures.find((failure) => failure.kind === 'no_face')).toMatchObject({ status: 422, errorCode: 601 });
 
       const saved = await state();
-      expect(saved.people.Alice_Example).toEqual({ userId: aliceId, enrolledWith: 'Alice_Example_0001.jpg', done: ['Alice_Example_0001.jpg', 'Alice_Example_0002.jpg'], failures: [] });
-      expect(saved.people.Ben_Example).toMatchObject({ userId: benId, enrolledWith: 'Ben_Example_0002.jpg', failures: [{ photo: 'Ben_Example_0001.jpg', kind: 'no_face' }] });
+      expect(saved.people.Alice_Example).toEqual({
+        userId: aliceId,
+        enrolledWith: 'Alice_Example_0001.jpg',
+        done: ['Alice_Example_0001.jpg', 'Alice_Example_0002.jpg'],
+        failures: [],
+      });
+      expect(saved.people.Ben_Example).toMatchObject({
+        userId: benId,
+        enrolledWith: 'Ben_Example_0002.jpg',
+        failures: [{ photo: 'Ben_Example_0001.jpg', kind: 'no_face' }],
+      });
       expect(saved.people.Cleo_Nobody.userId).toBeUndefined();
       const report = JSON.parse(await readFile(options.reportPath!, 'utf8')) as BatchEnrollmentSummary;
       expect(report.failures).toHaveLength(4);
@@ -161,7 +187,10 @@ describe('batch enrollment (npm run enroll) against the real service', () => {
     });
 
     it('continues a person with new photos, adding only those', async () => {
-      await writeFile(path.join(folder, 'Alice_Example/Alice_Example_0003.jpg'), await sharp(alice).rotate(8, { background: '#777' }).jpeg().toBuffer());
+      await writeFile(
+        path.join(folder, 'Alice_Example/Alice_Example_0003.jpg'),
+        await sharp(alice).rotate(8, { background: '#777' }).jpeg().toBuffer(),
+      );
       const summary = await runBatchEnrollment(options);
       expect(summary.people).toMatchObject({ enrolled: 0, continued: 1, skipped: 3 });
       expect(summary.photos.sent).toBe(1);
@@ -190,14 +219,20 @@ describe('batch enrollment (npm run enroll) against the real service', () => {
 
     it('fails when nothing answers at the URL', async () => {
       const fast = { busyAttempts: 2, networkAttempts: 2, baseDelayMs: 10, maxDelayMs: 20, maxRetryAfterMs: 20 };
-      await expect(runBatchEnrollment({ ...options, url: `http://127.0.0.1:${await freePort()}`, retryPolicy: fast })).rejects.toThrow(ServiceUnreachableError);
+      await expect(runBatchEnrollment({ ...options, url: `http://127.0.0.1:${await freePort()}`, retryPolicy: fast })).rejects.toThrow(
+        ServiceUnreachableError,
+      );
     });
   });
 
   describe('the CLI (npx tsx tools/enroll/enroll.ts)', () => {
     function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
       return new Promise((resolve, reject) => {
-        const child = spawn('npx', ['tsx', 'tools/enroll/enroll.ts', ...args], { cwd: projectRoot(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn('npx', ['tsx', 'tools/enroll/enroll.ts', ...args], {
+          cwd: projectRoot(),
+          env: { ...process.env, ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -210,7 +245,9 @@ describe('batch enrollment (npm run enroll) against the real service', () => {
     it('prints plain progress and the summary when piped, and exits 0 despite per-photo failures', async () => {
       const folder = await photoFolder({ 'Carol_Example/Carol_Example_0001.jpg': carol, 'Nobody_Here/Nobody_Here_0001.jpg': gradient });
       const statePath = path.join(work, 'cli-state.json');
-      const { code, stdout, stderr } = await runCli([folder, '--url', url, '--concurrency', '2', '--state', statePath], { FACE_MATRIX_API_KEY: apiKey });
+      const { code, stdout, stderr } = await runCli([folder, '--url', url, '--concurrency', '2', '--state', statePath], {
+        FACE_MATRIX_API_KEY: apiKey,
+      });
       expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
       expect(stdout).not.toContain('\u001b'); // no ANSI escapes in a pipe
       expect(stdout).toMatch(/^\[enroll\] 2\/2 people \(100\.0%\), photos 2\/2, failures 1, /m);

@@ -2,7 +2,20 @@ import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { FacesRepository } from '../src/gallery/faces.repository.js';
 import { UsersRepository } from '../src/users/users.repository.js';
-import { expectBoxOver, expectStatus, groupWithWeakMatch, focusedId, inChromium, launchChromium, openPage, portraitFrom, property, startServer, tabTo, upload } from './support/console-browser.js';
+import {
+  expectBoxOver,
+  expectStatus,
+  groupWithWeakMatch,
+  focusedId,
+  inChromium,
+  launchChromium,
+  openPage,
+  portraitFrom,
+  property,
+  startServer,
+  tabTo,
+  upload,
+} from './support/console-browser.js';
 import { blankImage, type Box, samplePortraits, transformedCopy } from './support/face-photos.js';
 import { sampleFace, TestApp } from './support/test-app.js';
 
@@ -86,20 +99,39 @@ inChromium('console in Chromium, on an open server (no API_KEYS)', () => {
 
   it('draws every face of a group photo: names with similarity, unknown with Enroll, "Not <name>? Enroll", candidates on click', async () => {
     // Four people from the npm samples: Dana enrolled; Erin enrolled, then blurred in the group until she is only a weak match.
-    const detect = async (photo: Buffer) => (await request(t.http).post('/api/v1/detect').attach('image', photo, 'p.jpg').expect(200)).body.faces.map((f: { box: Box }) => f.box);
+    const detect = async (photo: Buffer) =>
+      (await request(t.http).post('/api/v1/detect').attach('image', photo, 'p.jpg').expect(200)).body.faces.map((f: { box: Box }) => f.box);
     const [dana, erin, stranger] = await samplePortraits(3, detect);
     try {
-      await request(t.http).post('/api/v1/add_user').field('name', 'Dana Example').field('birthdate', '1980-01-01').attach('image', dana, 'd.jpg').expect(201);
-      await request(t.http).post('/api/v1/add_user').field('name', 'Erin Example').field('birthdate', '1981-01-01').attach('image', erin, 'e.jpg').expect(201);
+      await request(t.http)
+        .post('/api/v1/add_user')
+        .field('name', 'Dana Example')
+        .field('birthdate', '1980-01-01')
+        .attach('image', dana, 'd.jpg')
+        .expect(201);
+      await request(t.http)
+        .post('/api/v1/add_user')
+        .field('name', 'Erin Example')
+        .field('birthdate', '1981-01-01')
+        .attach('image', erin, 'e.jpg')
+        .expect(201);
       const group = await groupWithWeakMatch(t, [dana, erin, stranger], 1);
       const { page, problems } = await openPage(browser, base);
       const [response] = await Promise.all([
         page.waitForResponse((r) => r.url().endsWith('/api/v1/recognise')),
         page.getByLabel('Photo file').setInputFiles(upload('group.jpg', group)),
       ]);
-      const answer = (await response.json()) as { faces: Array<{ box: Box; status: string; similarity?: number; user_info: { name: string } | null }> };
+      const answer = (await response.json()) as {
+        faces: Array<{ box: Box; status: string; similarity?: number; user_info: { name: string } | null }>;
+      };
       const said = await expectStatus(page, /^3 faces: /);
-      for (const part of [/Dana Example \([01]\.\d\d\)/, /Erin Example \(0\.[45]\d\)/, /unknown/, /Enroll an unknown face with the Enroll button under it\.$/]) expect(said).toMatch(part);
+      for (const part of [
+        /Dana Example \([01]\.\d\d\)/,
+        /Erin Example \(0\.[45]\d\)/,
+        /unknown/,
+        /Enroll an unknown face with the Enroll button under it\.$/,
+      ])
+        expect(said).toMatch(part);
       expect(await page.locator('#result-outcome').textContent()).toBe('2 recognised, 1 unknown');
       const numberOf = (name: string | null) => answer.faces.findIndex((face) => (face.user_info?.name ?? null) === name) + 1;
       const [danaFace, erinFace, strangerFace] = [numberOf('Dana Example'), numberOf('Erin Example'), numberOf(null)];
@@ -134,7 +166,9 @@ inChromium('console in Chromium, on an open server (no API_KEYS)', () => {
       await enroll.getByLabel('Birthdate').fill('1992-06-07');
       await enroll.getByRole('button', { name: 'Enroll' }).click();
       await expectStatus(page, /^Enrolled Fay Example\.$/);
-      expect(await page.getByRole('button', { name: `Face ${strangerFace}: Fay Example, just enrolled` }).textContent()).toBe('Fay Example (enrolled)');
+      expect(await page.getByRole('button', { name: `Face ${strangerFace}: Fay Example, just enrolled` }).textContent()).toBe(
+        'Fay Example (enrolled)',
+      );
       expect(await page.getByRole('button', { name: /^Enroll face/ }).count()).toBe(0);
 
       // "Not Erin?": the weakly matched face enrolls as somebody new.
@@ -153,7 +187,8 @@ inChromium('console in Chromium, on an open server (no API_KEYS)', () => {
       expect(problems).toEqual([]);
     } finally {
       for (const user of (await request(t.http).get('/api/v1/users?limit=200').expect(200)).body.items) {
-        if (['Dana Example', 'Erin Example', 'Erin Lookalike', 'Fay Example'].includes(user.name)) await request(t.http).delete(`/api/v1/users/${user.id}`).expect(204);
+        if (['Dana Example', 'Erin Example', 'Erin Lookalike', 'Fay Example'].includes(user.name))
+          await request(t.http).delete(`/api/v1/users/${user.id}`).expect(204);
       }
     }
   });
@@ -172,7 +207,9 @@ inChromium('console in Chromium, on an open server (no API_KEYS)', () => {
     // Every control the browser exposes has a name (from its <label>, aria-label or own text).
     const cdp = await page.context().newCDPSession(page);
     const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AxNode[] };
-    const controls = nodes.filter((node) => !node.ignored && ['button', 'textbox', 'spinbutton', 'combobox', 'Date'].includes(String(node.role?.value)));
+    const controls = nodes.filter(
+      (node) => !node.ignored && ['button', 'textbox', 'spinbutton', 'combobox', 'Date'].includes(String(node.role?.value)),
+    );
     expect(controls.length).toBeGreaterThanOrEqual(10);
     expect(controls.filter((node) => !(typeof node.name?.value === 'string' && node.name.value.trim())).map((node) => node.role?.value)).toEqual([]);
     for (const label of ['Photo file', 'API key', 'Name', 'Birthdate', 'Email (optional)']) {

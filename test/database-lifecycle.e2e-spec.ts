@@ -46,7 +46,9 @@ describeEachEngine('an external PostgreSQL through adapter-pg (embedded = PGlite
   it('migrates, serves, goes 503 while the database is down, and recovers without a restart', async () => {
     const t = await startTestApp(postgres.env);
     try {
-      const migrations = await t.app.get(PrismaService).$queryRawUnsafe<{ migration_name: string }[]>('SELECT migration_name FROM _prisma_migrations');
+      const migrations = await t.app
+        .get(PrismaService)
+        .$queryRawUnsafe<{ migration_name: string }[]>('SELECT migration_name FROM _prisma_migrations');
       expect(migrations.map((row) => row.migration_name)).toContain('20261128000000_init');
 
       const user = await t.app.get(UsersRepository).create({ name: 'Remote', birthdate: new Date('1999-12-31'), email: null });

@@ -59,7 +59,8 @@ describeWithOpenssl('PostgreSQL over TLS with a private CA', () => {
   it('connects with NODE_EXTRA_CA_CERTS and sslmode=verify-full, and not without it', async () => {
     // NODE_EXTRA_CA_CERTS is read when Node starts: a new process, with the driver the app uses.
     // Asynchronous: the database and its TLS front live in this process.
-    const script = "new (require('pg').Client)(process.argv[1]).connect().then(() => console.log('connected'), (e) => console.log(e.message)).then(() => process.exit())";
+    const script =
+      "new (require('pg').Client)(process.argv[1]).connect().then(() => console.log('connected'), (e) => console.log(e.message)).then(() => process.exit())";
     const connectWith = async (extraCa?: string) =>
       (
         await promisify(execFile)(process.execPath, ['--input-type=commonjs', '-e', script, url('sslmode=verify-full')], {

@@ -24,7 +24,12 @@ describeEachEngine('the database goes away under recognise traffic', (engine) =>
       const detected = await request(t.http).post('/api/v1/detect').attach('image', photo, 'g.jpg').expect(200);
       const face = await cropPortrait(photo, (detected.body.faces as DetectedFace[])[0].box);
       const probe = await transformedCopy(face);
-      await request(t.http).post('/api/v1/add_user').field('name', 'Remote Face').field('birthdate', '1991-01-01').attach('image', face, 'f.jpg').expect(201);
+      await request(t.http)
+        .post('/api/v1/add_user')
+        .field('name', 'Remote Face')
+        .field('birthdate', '1991-01-01')
+        .attach('image', face, 'f.jpg')
+        .expect(201);
       const recognise = () => request(t.http).post('/api/v1/recognise_user').attach('image', probe, 'p.jpg').timeout(30_000);
 
       // A steady stream of requests; the database stops in the middle of it.

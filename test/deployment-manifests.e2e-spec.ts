@@ -55,7 +55,10 @@ describe('docker-compose.yml', () => {
   });
 
   it('keeps GPU reservation lines ready to uncomment', () => {
-    const commented = composeText.split('\n').filter((line) => /^\s*#/.test(line)).join('\n');
+    const commented = composeText
+      .split('\n')
+      .filter((line) => /^\s*#/.test(line))
+      .join('\n');
     expect(commented).toMatch(/deploy:[\s#]*resources:[\s#]*reservations:[\s#]*devices:[\s#]*- driver: nvidia/);
   });
 
@@ -69,7 +72,9 @@ describe('docker-compose.yml', () => {
   });
 
   it('passes `docker compose config -q` where a Compose CLI is installed', () => {
-    const cli = [['docker', 'compose'], ['docker-compose']].find(([command, ...args]) => spawnSync(command, [...args, 'version'], { stdio: 'ignore' }).status === 0);
+    const cli = [['docker', 'compose'], ['docker-compose']].find(
+      ([command, ...args]) => spawnSync(command, [...args, 'version'], { stdio: 'ignore' }).status === 0,
+    );
     if (cli === undefined) {
       console.log('No Compose CLI here: docker-compose.yml is only checked by parsing it');
       return;
@@ -80,7 +85,9 @@ describe('docker-compose.yml', () => {
   });
 
   it("gives the app an environment that the app's own validation accepts", () => {
-    const env = Object.fromEntries(Object.entries(services.app.environment as Record<string, string>).map(([key, value]) => [key, withDefaults(value)]));
+    const env = Object.fromEntries(
+      Object.entries(services.app.environment as Record<string, string>).map(([key, value]) => [key, withDefaults(value)]),
+    );
     const validated = validateEnvironment(env);
     expect(validated.INFERENCE_BACKEND).toBe('triton');
     expect(validated.DATABASE_URL).toContain('@postgres:5432/');
@@ -108,7 +115,15 @@ describe('Dockerfile', () => {
   it('copies only what npm ci and its postinstall read before npm ci, so other changes keep the install layer', () => {
     const beforeInstall = buildStage.slice(0, buildStage.search(/^RUN npm ci$/m));
     const copied = [...beforeInstall.matchAll(/^COPY (.+) \S+$/gm)].flatMap((match) => match[1].split(' '));
-    expect(copied.sort()).toEqual(['.npmrc', 'package-lock.json', 'package.json', 'prisma', 'prisma.config.ts', 'tools/models', 'tools/prisma-generate.mjs']);
+    expect(copied.sort()).toEqual([
+      '.npmrc',
+      'package-lock.json',
+      'package.json',
+      'prisma',
+      'prisma.config.ts',
+      'tools/models',
+      'tools/prisma-generate.mjs',
+    ]);
     expect(buildStage).toMatch(/^RUN npm run build$/m);
   });
 
@@ -137,10 +152,14 @@ describe('installing on any npm', () => {
     expect(nodeOptions).toBeDefined();
     const envOf = (npmPackageName: string) =>
       JSON.parse(
-        execFileSync(process.execPath, ['-e', 'console.log(JSON.stringify({ ort: process.env.ONNXRUNTIME_NODE_INSTALL, prisma: process.env.PRISMA_SCHEMA_ENGINE_BINARY }))'], {
-          env: { PATH: process.env.PATH, NODE_OPTIONS: nodeOptions, npm_package_name: npmPackageName },
-          encoding: 'utf8',
-        }),
+        execFileSync(
+          process.execPath,
+          ['-e', 'console.log(JSON.stringify({ ort: process.env.ONNXRUNTIME_NODE_INSTALL, prisma: process.env.PRISMA_SCHEMA_ENGINE_BINARY }))'],
+          {
+            env: { PATH: process.env.PATH, NODE_OPTIONS: nodeOptions, npm_package_name: npmPackageName },
+            encoding: 'utf8',
+          },
+        ),
       );
     expect(envOf('onnxruntime-node')).toEqual({ ort: 'skip' });
     expect(envOf('@prisma/engines')).toEqual({ prisma: process.execPath });

@@ -82,7 +82,12 @@ describeEachEngine('a gallery that knows its model: the second embedder end to e
       const unknownBob = await recognise(t, photos.bob).expect(200);
       expect(unknownBob.body.message).toBe('no_match');
       pendingKeys.push(unknownBob.body.req_id);
-      const bob = await request(t.http).post('/api/v1/add_user').field('name', 'Bob Projected').field('birthdate', '1990-01-01').attach('image', photos.bob, 'b.jpg').expect(201);
+      const bob = await request(t.http)
+        .post('/api/v1/add_user')
+        .field('name', 'Bob Projected')
+        .field('birthdate', '1990-01-01')
+        .attach('image', photos.bob, 'b.jpg')
+        .expect(201);
       expect((await recognise(t, photos.bobAgain).expect(200)).body.user_info.id).toBe(bob.body.user_id);
       const same = await request(t.http).post('/api/v1/verify').field('user_id', aliceId).attach('image', photos.aliceAgain, 'a.jpg').expect(200);
       expect(same.body).toMatchObject({ match: true, threshold: Number(SECOND_EMBEDDER_ENV.VERIFY_THRESHOLD) });
@@ -93,9 +98,11 @@ describeEachEngine('a gallery that knows its model: the second embedder end to e
       expect(stranger.body.message).toBe('no_match');
       pendingKeys.push(stranger.body.req_id);
 
-      const stored = await t.app.get(PrismaService).$queryRawUnsafe<{ model: string; dimension: number; faces: number }[]>(
-        `SELECT e.model, e.dimension, count(f.id)::int AS faces FROM embedders e JOIN faces f ON f.embedder_id = e.id GROUP BY e.model, e.dimension`,
-      );
+      const stored = await t.app
+        .get(PrismaService)
+        .$queryRawUnsafe<{ model: string; dimension: number; faces: number }[]>(
+          `SELECT e.model, e.dimension, count(f.id)::int AS faces FROM embedders e JOIN faces f ON f.embedder_id = e.id GROUP BY e.model, e.dimension`,
+        );
       expect(stored).toEqual([{ model: SECOND_EMBEDDER, dimension: 256, faces: 2 }]);
     } finally {
       await t.close();
@@ -103,7 +110,9 @@ describeEachEngine('a gallery that knows its model: the second embedder end to e
   }, 120_000);
 
   it('refuses to start on that gallery with the shipped embedder, naming both embedders and what to do, and answers 503, never 500', async () => {
-    const refusal = new RegExp(`^The gallery holds vectors of embedder "${SECOND_EMBEDDER}", not of the configured EMBEDDER_MODEL "face_embedder": not starting\\.`);
+    const refusal = new RegExp(
+      `^The gallery holds vectors of embedder "${SECOND_EMBEDDER}", not of the configured EMBEDDER_MODEL "face_embedder": not starting\\.`,
+    );
     if (engine === 'embedded') {
       // The embedded database is claimed before the app exists: the start itself fails.
       const failure = await startTestApp({ ...base, ORT_WORKER_THREADS: '0' }).then(
@@ -139,7 +148,8 @@ describeEachEngine('a gallery that knows its model: the second embedder end to e
         for (const user of users.body.items as { id: string }[]) await request(own.http).delete(`/api/v1/users/${user.id}`).expect(204);
       };
       await deleteEveryone();
-      for (const key of pendingKeys) await request(own.http).post('/api/v1/add_user').send({ name: 'Pending', birthdate: '2000-01-01', req_id: key }).expect(201);
+      for (const key of pendingKeys)
+        await request(own.http).post('/api/v1/add_user').send({ name: 'Pending', birthdate: '2000-01-01', req_id: key }).expect(201);
       await deleteEveryone();
     } finally {
       await own.close();
@@ -148,7 +158,10 @@ describeEachEngine('a gallery that knows its model: the second embedder end to e
     try {
       expect(await vectorColumns(shipped)).toEqual(['vector(512)', 'vector(512)']);
       const miss = await recognise(shipped, photos.alice).expect(200);
-      await request(shipped.http).post('/api/v1/add_user').send({ name: 'Alice Again', birthdate: '1985-04-12', req_id: miss.body.req_id }).expect(201);
+      await request(shipped.http)
+        .post('/api/v1/add_user')
+        .send({ name: 'Alice Again', birthdate: '1985-04-12', req_id: miss.body.req_id })
+        .expect(201);
       expect((await recognise(shipped, photos.aliceAgain).expect(200)).body).toMatchObject({ status: 'success', user_info: { name: 'Alice Again' } });
       const labels = await shipped.app.get(PrismaService).$queryRawUnsafe<{ embedder_id: string }[]>('SELECT DISTINCT embedder_id FROM faces');
       expect(labels).toEqual([{ embedder_id: shippedEmbedder().id }]);
@@ -160,13 +173,22 @@ describeEachEngine('a gallery that knows its model: the second embedder end to e
 
 describe('an embedder that declares its preprocessing badly stops the start, naming what to fix', () => {
   it.each([
-    ['a missing key', (text: string) => text.replace(/parameters \{\n {2}key: "face_matrix\.layout"[\s\S]*?\n\}\n/, ''), /"face_matrix.layout" is missing \(NCHW or NHWC\)/],
-    ['a bad value', (text: string) => text.replace('string_value: "BGR"', 'string_value: "BRG"'), /"face_matrix.colour_order" is "BRG", expected RGB or BGR/],
+    [
+      'a missing key',
+      (text: string) => text.replace(/parameters \{\n {2}key: "face_matrix\.layout"[\s\S]*?\n\}\n/, ''),
+      /"face_matrix.layout" is missing \(NCHW or NHWC\)/,
+    ],
+    [
+      'a bad value',
+      (text: string) => text.replace('string_value: "BGR"', 'string_value: "BRG"'),
+      /"face_matrix.colour_order" is "BRG", expected RGB or BGR/,
+    ],
   ])('%s', async (_, edit, expected) => {
     // A repository like the built one, but with the embedder's config.pbtxt edited.
     const repository = mkdtempSync(path.join(tmpdir(), 'face-matrix-repo-'));
     try {
-      for (const model of ['face_detector', 'face_landmarks', 'face_landmarks5']) symlinkSync(path.join(modelRepository, model), path.join(repository, model));
+      for (const model of ['face_detector', 'face_landmarks', 'face_landmarks5'])
+        symlinkSync(path.join(modelRepository, model), path.join(repository, model));
       const embedderDir = path.join(repository, 'face_embedder');
       mkdirSync(embedderDir);
       cpSync(path.join(modelRepository, 'face_embedder', '1'), path.join(embedderDir, '1'), { recursive: true });
@@ -174,7 +196,9 @@ describe('an embedder that declares its preprocessing badly stops the start, nam
       const edited = edit(config);
       expect(edited).not.toBe(config);
       writeFileSync(path.join(embedderDir, 'config.pbtxt'), edited);
-      await expect(startTestApp({ MODEL_REPOSITORY: repository, ORT_WORKER_THREADS: '0', DATA_DIR: path.join(repository, 'data') })).rejects.toThrow(expected);
+      await expect(startTestApp({ MODEL_REPOSITORY: repository, ORT_WORKER_THREADS: '0', DATA_DIR: path.join(repository, 'data') })).rejects.toThrow(
+        expected,
+      );
     } finally {
       rmSync(repository, { recursive: true, force: true });
     }

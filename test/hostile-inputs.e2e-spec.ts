@@ -9,7 +9,9 @@ import { startTestApp, TestApp } from './support/test-app.js';
 
 const ID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 const cursorAt = (createdAt: string) => Buffer.from(JSON.stringify([createdAt, ID])).toString('base64url');
-const HOSTILE_CURSORS = ['0000-01-01T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', '+275760-09-13T00:00:00.000Z', '-000001-01-01T00:00:00.000Z'].map(cursorAt);
+const HOSTILE_CURSORS = ['0000-01-01T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', '+275760-09-13T00:00:00.000Z', '-000001-01-01T00:00:00.000Z'].map(
+  cursorAt,
+);
 
 const deepArrays = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 const deepObjects = (depth: number) => '{"a":'.repeat(depth) + 'null' + '}'.repeat(depth);
@@ -32,13 +34,19 @@ describe('hostile inputs on every route', () => {
   });
   afterAll(() => t.close());
 
-  const describeAnswer = (operation: Operation, what: string, answer: RawAnswer) => `${operation.method} ${operation.template} with ${what}: ${answer.status} ${answer.text.slice(0, 120)}`;
+  const describeAnswer = (operation: Operation, what: string, answer: RawAnswer) =>
+    `${operation.method} ${operation.template} with ${what}: ${answer.status} ${answer.text.slice(0, 120)}`;
 
   it('answers deeply nested JSON with a 4xx on every route', async () => {
     const serverErrors: string[] = [];
     for (const operation of operations) {
       for (const [label, body] of DEEP_BODIES) {
-        const answer = await rawRequest(port, { method: operation.method, path: operation.path, headers: { 'content-type': 'application/json' }, body });
+        const answer = await rawRequest(port, {
+          method: operation.method,
+          path: operation.path,
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
         if (answer.status >= 500) serverErrors.push(describeAnswer(operation, label, answer));
       }
     }
@@ -79,9 +87,15 @@ describe('hostile inputs on every route', () => {
     const serverErrors: string[] = [];
     const boundary = 'hostile-boundary';
     const field = (name: string, value: string) => `--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-    const body = field(`name${'[a]'.repeat(30)}`, 'x') + field('birthdate', '1990-01-01') + field(`req_id${'[]'.repeat(40)}`, 'k') + `--${boundary}--\r\n`;
+    const body =
+      field(`name${'[a]'.repeat(30)}`, 'x') + field('birthdate', '1990-01-01') + field(`req_id${'[]'.repeat(40)}`, 'k') + `--${boundary}--\r\n`;
     for (const operation of operations.filter((o) => o.method === 'POST')) {
-      const answer = await rawRequest(port, { method: 'POST', path: operation.path, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body });
+      const answer = await rawRequest(port, {
+        method: 'POST',
+        path: operation.path,
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body,
+      });
       if (answer.status >= 500) serverErrors.push(describeAnswer(operation, 'nested multipart field names', answer));
     }
     expect(serverErrors).toEqual([]);

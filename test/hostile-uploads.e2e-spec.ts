@@ -19,7 +19,9 @@ describe('hostile uploads', () => {
   let bob: Buffer;
 
   const recognise = (bytes: Buffer, filename = 'photo.jpg', contentType?: string) =>
-    request(t.http).post('/api/v1/recognise_user').attach('image', bytes, contentType ? { filename, contentType } : filename);
+    request(t.http)
+      .post('/api/v1/recognise_user')
+      .attach('image', bytes, contentType ? { filename, contentType } : filename);
 
   async function portraitFrom(sample: number): Promise<Buffer> {
     const photo = npmSamplePhoto(sample);
@@ -55,7 +57,10 @@ describe('hostile uploads', () => {
     it('a truncated JPEG is a 415', () => expectRefused(alice.subarray(0, Math.floor(alice.length / 2)), 415, 415));
 
     it('corrupt bytes behind a JPEG header are a 415', async () => {
-      const corrupt = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256))]);
+      const corrupt = Buffer.concat([
+        Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
+        Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256)),
+      ]);
       await expectRefused(corrupt, 415, 415);
       // A real JPEG with its scan data scrambled in the middle.
       const scrambled = Buffer.from(alice);
@@ -68,7 +73,11 @@ describe('hostile uploads', () => {
       const html = Buffer.from('<html><body><script>alert(document.cookie)</script></body></html>');
       const zip = Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(26, 1), Buffer.from('evil.sh#!/bin/sh\nrm -rf /\n')]);
       const png = await sharp(alice).png().toBuffer();
-      for (const polyglot of [Buffer.concat([alice, html]), Buffer.concat([alice, zip]), Buffer.concat([png, Buffer.from('<?php system($_GET["c"]); ?>')])]) {
+      for (const polyglot of [
+        Buffer.concat([alice, html]),
+        Buffer.concat([alice, zip]),
+        Buffer.concat([png, Buffer.from('<?php system($_GET["c"]); ?>')]),
+      ]) {
         const response = await expectRefused(polyglot, 415, 415);
         expect(response.body.message).toMatch(/after its end/);
       }
@@ -123,7 +132,12 @@ describe('hostile uploads', () => {
     });
 
     it('an overlong text field is a 400', async () => {
-      await request(t.http).post('/api/v1/add_user').field('name', 'x'.repeat(10_000)).field('birthdate', '1990-01-01').attach('image', alice, 'a.jpg').expect(400);
+      await request(t.http)
+        .post('/api/v1/add_user')
+        .field('name', 'x'.repeat(10_000))
+        .field('birthdate', '1990-01-01')
+        .attach('image', alice, 'a.jpg')
+        .expect(400);
     });
   });
 
@@ -166,7 +180,10 @@ describe('hostile uploads', () => {
       for (const [index, face] of [alice, bob].entries()) {
         const miss = await recognise(face).expect(200);
         expect(miss.body.message).toBe('no_match');
-        const created = await request(t.http).post('/api/v1/add_user').send({ name: names[index], birthdate: '1990-01-01', req_id: miss.body.req_id }).expect(201);
+        const created = await request(t.http)
+          .post('/api/v1/add_user')
+          .send({ name: names[index], birthdate: '1990-01-01', req_id: miss.body.req_id })
+          .expect(201);
         ids.push(created.body.user_id);
       }
       for (const [index, id] of ids.entries()) {

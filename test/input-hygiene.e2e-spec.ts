@@ -21,21 +21,33 @@ describe('input hygiene', () => {
     const invisible = ['\u200B', '\u200B\u200D\uFEFF', '\u200D\u200D\u200D', ' \u200B ', '\uFEFF', '\u2060\u200B'];
     const bidi = ['\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069'].map((control) => `Jane${control}eoD`);
 
-    const shown = (name: string) => [...name].map((char) => (/[ -~]/.test(char) ? char : `<U+${char.codePointAt(0)!.toString(16).toUpperCase()}>`)).join('');
+    const shown = (name: string) =>
+      [...name].map((char) => (/[ -~]/.test(char) ? char : `<U+${char.codePointAt(0)!.toString(16).toUpperCase()}>`)).join('');
 
     it.each([...invisible, ...bidi].map((name) => [shown(name), name]))('refuses %s with a 400 naming `name`', async (_label, name) => {
-      const response = await request(t.http).post('/api/v1/add_user').send({ name, birthdate: '1990-01-01', req_id: await enrollmentKey() }).expect(400);
+      const response = await request(t.http)
+        .post('/api/v1/add_user')
+        .send({ name, birthdate: '1990-01-01', req_id: await enrollmentKey() })
+        .expect(400);
       expect(response.body).toMatchObject({ error_code: 400, details: expect.arrayContaining([expect.objectContaining({ field: 'name' })]) });
     });
 
     it('refuses them in multipart forms too', async () => {
-      const response = await request(t.http).post('/api/v1/add_user').field('name', 'Jane\u202Eevil').field('birthdate', '1990-01-01').field('req_id', await enrollmentKey()).expect(400);
+      const response = await request(t.http)
+        .post('/api/v1/add_user')
+        .field('name', 'Jane\u202Eevil')
+        .field('birthdate', '1990-01-01')
+        .field('req_id', await enrollmentKey())
+        .expect(400);
       expect(response.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'name' })]));
     });
 
     it('stores names in NFC, whichever way they were composed', async () => {
       const decomposed = 'Jose\u0301 Zoe\u0308 Nguye\u0302\u0303n';
-      const created = await request(t.http).post('/api/v1/add_user').send({ name: decomposed, birthdate: '1990-01-01', req_id: await enrollmentKey() }).expect(201);
+      const created = await request(t.http)
+        .post('/api/v1/add_user')
+        .send({ name: decomposed, birthdate: '1990-01-01', req_id: await enrollmentKey() })
+        .expect(201);
       const user = await request(t.http).get(`/api/v1/users/${created.body.user_id}`).expect(200);
       expect(user.body.name).toBe(decomposed.normalize('NFC'));
       expect(user.body.name).toBe('José Zoë Nguyễn');
@@ -43,7 +55,10 @@ describe('input hygiene', () => {
 
     it('still takes names that need joiners, marks and other scripts', async () => {
       for (const name of ['محمد\u200Cرضا', 'क्\u200Dष', "Zoë O'Brien-Núñez", '李小龍', 'X Æ A-12']) {
-        await request(t.http).post('/api/v1/add_user').send({ name, birthdate: '1990-01-01', req_id: await enrollmentKey() }).expect(201);
+        await request(t.http)
+          .post('/api/v1/add_user')
+          .send({ name, birthdate: '1990-01-01', req_id: await enrollmentKey() })
+          .expect(201);
       }
     });
   });
@@ -80,7 +95,11 @@ describe('input hygiene', () => {
     });
 
     it('refuses form-encoded add_user (the contract lists JSON and multipart only)', async () => {
-      const response = await request(t.http).post('/api/v1/add_user').type('form').send({ name: 'Jane', birthdate: '1990-01-01', req_id: await enrollmentKey() }).expect(415);
+      const response = await request(t.http)
+        .post('/api/v1/add_user')
+        .type('form')
+        .send({ name: 'Jane', birthdate: '1990-01-01', req_id: await enrollmentKey() })
+        .expect(415);
       expect(response.body).toMatchObject({ status: 'error', error_code: 417, message: expect.stringContaining('application/json') });
     });
 

@@ -19,17 +19,26 @@ beforeAll(async () => {
 });
 
 const match = {
-  status: 'success', message: 'Match found',
+  status: 'success',
+  message: 'Match found',
   user_info: { id: '8d0f4a52-3b1e-4a57-9a43-0c9f3c1d2e11', name: 'John Doe', birthdate: '1990-01-01', email: null },
-  similarity: 0.81, faces_detected: 1,
+  similarity: 0.81,
+  faces_detected: 1,
   face: { box: { x: 10, y: 20, width: 90, height: 110 }, score: 0.99 },
   requestId: 'req-1',
 };
 const noMatch = {
-  status: 'failure', message: 'no_match', user_info: null, req_id: 'k3y',
-  enrollmentKey: { req_id: 'k3y', expiresAt: '2026-11-28T02:00:00.000Z',
-    metadata: { detection_score: 0.99, box: { x: 0, y: 0, width: 0, height: 0 }, face_size_px: 110, quality: 0.87 } },
-  faces_detected: 1, requestId: 'req-2',
+  status: 'failure',
+  message: 'no_match',
+  user_info: null,
+  req_id: 'k3y',
+  enrollmentKey: {
+    req_id: 'k3y',
+    expiresAt: '2026-11-28T02:00:00.000Z',
+    metadata: { detection_score: 0.99, box: { x: 0, y: 0, width: 0, height: 0 }, face_size_px: 110, quality: 0.87 },
+  },
+  faces_detected: 1,
+  requestId: 'req-2',
 };
 
 describe('k6 response checks', () => {
@@ -40,7 +49,9 @@ describe('k6 response checks', () => {
 
   it('catch a body that breaks the contract', () => {
     expect(schema.recogniseBodyProblems({ ...match, similarity: '0.8' })).toContain('similarity must be a number');
-    expect(schema.recogniseBodyProblems({ ...noMatch, enrollmentKey: { ...noMatch.enrollmentKey, req_id: 'other' } })).toContain('enrollmentKey.req_id must equal req_id');
+    expect(schema.recogniseBodyProblems({ ...noMatch, enrollmentKey: { ...noMatch.enrollmentKey, req_id: 'other' } })).toContain(
+      'enrollmentKey.req_id must equal req_id',
+    );
     expect(schema.recogniseBodyProblems({ ...noMatch, requestId: undefined })).toContain('requestId missing');
     expect(schema.recogniseBodyProblems({ ...match, status: 'ok' })).toHaveLength(1);
   });

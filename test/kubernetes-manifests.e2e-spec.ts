@@ -60,14 +60,35 @@ describe('deploy/k8s against the Kubernetes API schemas', () => {
     try {
       const source = (docs: Yaml[]) =>
         docs
-          .map((doc, i) => `import type { I${doc.kind} as T${i} } from '${modelModule(doc)}';\nexport const doc${i}: T${i} = ${JSON.stringify(withoutFile(doc))};`)
+          .map(
+            (doc, i) =>
+              `import type { I${doc.kind} as T${i} } from '${modelModule(doc)}';\nexport const doc${i}: T${i} = ${JSON.stringify(withoutFile(doc))};`,
+          )
           .join('\n');
       writeFileSync(join(work, 'manifests.ts'), source(documents));
       const typo = structuredClone(withoutFile(app));
       typo.spec.template.spec.containers[0].readinesProbe = typo.spec.template.spec.containers[0].readinessProbe;
       writeFileSync(join(work, 'canary.ts'), source([typo]));
       const tsc = () =>
-        execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '--ignoreConfig', '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', join(work, 'manifests.ts'), join(work, 'canary.ts')], { encoding: 'utf8' });
+        execFileSync(
+          process.execPath,
+          [
+            'node_modules/typescript/bin/tsc',
+            '--ignoreConfig',
+            '--noEmit',
+            '--strict',
+            '--skipLibCheck',
+            '--module',
+            'nodenext',
+            '--moduleResolution',
+            'nodenext',
+            '--target',
+            'es2022',
+            join(work, 'manifests.ts'),
+            join(work, 'canary.ts'),
+          ],
+          { encoding: 'utf8' },
+        );
       let output = '';
       try {
         output = tsc();
@@ -84,7 +105,9 @@ describe('deploy/k8s against the Kubernetes API schemas', () => {
 });
 
 describe('deploy/k8s and the restricted Pod Security Standard', () => {
-  const pods = documents.filter((doc) => doc.spec?.template?.spec).map((doc) => [`${doc.kind} ${doc.metadata.name}`, doc.spec.template.spec] as const);
+  const pods = documents
+    .filter((doc) => doc.spec?.template?.spec)
+    .map((doc) => [`${doc.kind} ${doc.metadata.name}`, doc.spec.template.spec] as const);
 
   it.each(pods)('%s passes, with a read-only root filesystem and an emptyDir for /tmp', (_name, pod) => {
     expect(restrictedViolations(pod)).toEqual([]);
@@ -150,7 +173,9 @@ describe('deploy/k8s timings and probes, against the app', () => {
     const hpa = find('HorizontalPodAutoscaler', 'face-matrix');
     expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'face-matrix' });
     expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
-    expect(hpa.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: expect.any(Number) } } }]);
+    expect(hpa.spec.metrics).toEqual([
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: expect.any(Number) } } },
+    ]);
     expect(appContainer.resources.requests.cpu).toBeDefined(); // utilisation is relative to it
     expect(app.spec.replicas).toBeUndefined(); // the HPA owns it
     const pdb = find('PodDisruptionBudget', 'face-matrix');
@@ -162,7 +187,10 @@ describe('deploy/k8s timings and probes, against the app', () => {
   it("gives Triton the CPUs its models' config.pbtxt use, and serves the configs as written", () => {
     const container = triton.spec.template.spec.containers[0];
     // A model the shipped pipeline never runs idles outside the budget (tools/models/model-specs.mjs).
-    const threads = MODEL_SPECS.filter((spec) => !spec.triton.idle).reduce((sum, spec) => sum + spec.triton.instances * spec.triton.intraOpThreads, 0);
+    const threads = MODEL_SPECS.filter((spec) => !spec.triton.idle).reduce(
+      (sum, spec) => sum + spec.triton.instances * spec.triton.intraOpThreads,
+      0,
+    );
     expect(threads).toBe(TRITON_CPU_BUDGET);
     expect(Number(container.resources.limits.cpu)).toBe(TRITON_CPU_BUDGET);
     expect(container.args).toEqual(expect.arrayContaining(['--model-repository=/models', '--disable-auto-complete-config']));
@@ -182,7 +210,8 @@ describe('deploy/k8s wiring', () => {
   });
 
   it('routes each Service to the pods of its Deployment', () => {
-    for (const name of ['face-matrix', 'triton']) expect(find('Service', name).spec.selector).toEqual(find('Deployment', name).spec.template.metadata.labels);
+    for (const name of ['face-matrix', 'triton'])
+      expect(find('Service', name).spec.selector).toEqual(find('Deployment', name).spec.template.metadata.labels);
   });
 
   it('connects to PostgreSQL with verify-full against the CA file that the pod mounts', () => {

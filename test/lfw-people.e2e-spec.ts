@@ -48,7 +48,10 @@ if (!lfwImages) {
     const wrongPerson: string[] = [];
     const noMatch: string[] = [];
     for (const person of people) {
-      const response = await request(t.http).post('/api/v1/recognise_user').attach('image', photo(imagesDir, person, 2), 'probe.jpg').expect(200);
+      const response = await request(t.http)
+        .post('/api/v1/recognise_user')
+        .attach('image', photo(imagesDir, person, 2), 'probe.jpg')
+        .expect(200);
       if (response.body.user_info === null) noMatch.push(person);
       else if (response.body.user_info.id !== userIdByPerson.get(person)) wrongPerson.push(person);
     }

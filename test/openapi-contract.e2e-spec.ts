@@ -40,7 +40,11 @@ describe('every response of the e2e story conforms to /api/docs-json', () => {
   const recognise = (image: Buffer) => checked(api().post('/api/v1/recognise_user').attach('image', image, 'photo.jpg'), 200);
 
   beforeAll(async () => {
-    t = await startTestApp({ API_KEYS: `${KEY},${BURST_KEY}`, RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT), MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) });
+    t = await startTestApp({
+      API_KEYS: `${KEY},${BURST_KEY}`,
+      RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
+      MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES),
+    });
     contract = new OpenApiContract((await request(t.http).get('/api/docs-json').expect(200)).body as OpenApiDocument);
     const portrait = async (sample: number) => {
       const photo = npmSamplePhoto(sample);
@@ -56,27 +60,50 @@ describe('every response of the e2e story conforms to /api/docs-json', () => {
   it('recognise, enroll by key (JSON) and by photo (multipart), match, verify, list, get, delete', async () => {
     const miss = (kept.noMatch = await recognise(alice));
     expect(miss.body).toMatchObject({ status: 'failure', user_info: null, req_id: expect.any(String) });
-    const created = await checked(api().post('/api/v1/add_user').send({ name: 'Alice Contract', birthdate: '1985-04-12', req_id: miss.body.req_id }), 201);
+    const created = await checked(
+      api().post('/api/v1/add_user').send({ name: 'Alice Contract', birthdate: '1985-04-12', req_id: miss.body.req_id }),
+      201,
+    );
     const aliceId: string = created.body.user_id;
     const match = (kept.match = await recognise(await transformedCopy(alice)));
     expect(match.body).toMatchObject({ status: 'success', user_info: { id: aliceId } });
 
     const bobCreated = await checked(
-      api().post('/api/v1/add_user').field('name', 'Bob Contract').field('birthdate', '1979-11-30').field('email', 'bob@example.com').attach('image', bob, 'bob.jpg'),
+      api()
+        .post('/api/v1/add_user')
+        .field('name', 'Bob Contract')
+        .field('birthdate', '1979-11-30')
+        .field('email', 'bob@example.com')
+        .attach('image', bob, 'bob.jpg'),
       201,
     );
     const bobId: string = bobCreated.body.user_id;
-    await checked(api().post(`/api/v1/users/${bobId}/faces`).attach('image', await transformedCopy(bob), 'bob2.jpg'), 201);
+    await checked(
+      api()
+        .post(`/api/v1/users/${bobId}/faces`)
+        .attach('image', await transformedCopy(bob), 'bob2.jpg'),
+      201,
+    );
     const carolMiss = await recognise(carol);
-    const carolId = (await checked(api().post('/api/v1/add_user').field('name', 'Carol').field('birthdate', '1990-01-01').attach('image', carol, 'c.jpg'), 201)).body.user_id;
+    const carolId = (
+      await checked(api().post('/api/v1/add_user').field('name', 'Carol').field('birthdate', '1990-01-01').attach('image', carol, 'c.jpg'), 201)
+    ).body.user_id;
     await checked(api().post(`/api/v1/users/${carolId}/faces`).send({ req_id: carolMiss.body.req_id }), 201);
 
     await checked(api().post('/api/v1/verify').field('user_id', bobId).attach('image', bob, 'b.jpg'), 200);
     await checked(api().post('/api/v1/verify').field('user_id', bobId).attach('image', alice, 'a.jpg'), 200);
-    await checked(api().post('/api/v1/detect').attach('image', await blankImage(), 'none.png'), 200);
+    await checked(
+      api()
+        .post('/api/v1/detect')
+        .attach('image', await blankImage(), 'none.png'),
+      200,
+    );
 
     // Every face of a group photo: Bob and Carol enrolled, the third face unknown; candidates on both routes.
-    const group = (kept.group = await checked(api().post('/api/v1/recognise').field('candidates', '2').attach('image', npmSamplePhoto(6), 'group.jpg'), 200));
+    const group = (kept.group = await checked(
+      api().post('/api/v1/recognise').field('candidates', '2').attach('image', npmSamplePhoto(6), 'group.jpg'),
+      200,
+    ));
     expect(group.body.faces.map((face: { status: string }) => face.status)).toEqual(expect.arrayContaining(['match', 'no_match']));
     await checked(api().post('/api/v1/recognise').field('max_faces', '1').attach('image', npmSamplePhoto(3), 'group.jpg'), 200);
     await checked(api().post('/api/v1/recognise_user').field('candidates', '3').attach('image', bob, 'bob.jpg'), 200);
@@ -90,7 +117,17 @@ describe('every response of the e2e story conforms to /api/docs-json', () => {
   });
 
   it('every error the story can provoke', async () => {
-    const bobId = (await checked(api().post('/api/v1/add_user').field('name', 'Bob').field('birthdate', '1979-11-30').field('email', 'b@example.com').attach('image', bob, 'b.jpg'), 201)).body.user_id;
+    const bobId = (
+      await checked(
+        api()
+          .post('/api/v1/add_user')
+          .field('name', 'Bob')
+          .field('birthdate', '1979-11-30')
+          .field('email', 'b@example.com')
+          .attach('image', bob, 'b.jpg'),
+        201,
+      )
+    ).body.user_id;
     // 400: invalid fields, unparseable bodies, ids that are no UUID, a bad page size
     await checked(api().post('/api/v1/add_user').send({ name: 'X', birthdate: '2999-01-01', req_id: 'k' }), 400);
     await checked(api().post('/api/v1/add_user').send({ name: 'X', birthdate: '2001-02-03' }), 400);
@@ -113,7 +150,14 @@ describe('every response of the e2e story conforms to /api/docs-json', () => {
     await checked(api().post('/api/v1/verify').field('user_id', MISSING_ID).attach('image', alice, 'a.jpg'), 404);
     await checked(api().post('/api/v1/add_user').send({ name: 'X', birthdate: '2001-02-03', req_id: 'never-issued' }), 404);
     // 409: the same face as another user (471, naming them), an email in use (470)
-    const twin = (kept.conflict = await checked(api().post('/api/v1/add_user').field('name', 'Bob Twin').field('birthdate', '1979-11-30').attach('image', await transformedCopy(bob), 'b2.jpg'), 409));
+    const twin = (kept.conflict = await checked(
+      api()
+        .post('/api/v1/add_user')
+        .field('name', 'Bob Twin')
+        .field('birthdate', '1979-11-30')
+        .attach('image', await transformedCopy(bob), 'b2.jpg'),
+      409,
+    ));
     expect(twin.body.details[0]).toMatchObject({ user_id: bobId, similarity: expect.any(Number) });
     const key = (await recognise(carol)).body.req_id as string;
     await checked(api().post('/api/v1/add_user').send({ name: 'Carol', birthdate: '1990-01-01', email: 'b@example.com', req_id: key }), 409);
@@ -131,16 +175,33 @@ describe('every response of the e2e story conforms to /api/docs-json', () => {
       await checked(upload(Buffer.from('hello, not an image')), 415);
       if (route !== 'detect') await checked(upload(await blankImage()), 422);
     }
-    await checked(api().post('/api/v1/verify').field('user_id', bobId).attach('image', await blankImage(), 'x.png'), 422);
+    await checked(
+      api()
+        .post('/api/v1/verify')
+        .field('user_id', bobId)
+        .attach('image', await blankImage(), 'x.png'),
+      422,
+    );
     // The group route: its fields, its upload rules, no face and faces too small to recognise.
     await checked(api().post('/api/v1/recognise').field('max_faces', '51').attach('image', alice, 'a.jpg'), 400);
     await checked(api().post('/api/v1/recognise').field('candidates', 'all').attach('image', alice, 'a.jpg'), 400);
     await checked(api().post('/api/v1/recognise').field('max_faces', '2'), 400);
     await checked(request(t.http).post('/api/v1/recognise').attach('image', alice, 'a.jpg'), 401);
-    await checked(api().post('/api/v1/recognise').attach('image', Buffer.alloc(MAX_UPLOAD_BYTES + 1, 0xff), 'x.jpg'), 413);
+    await checked(
+      api()
+        .post('/api/v1/recognise')
+        .attach('image', Buffer.alloc(MAX_UPLOAD_BYTES + 1, 0xff), 'x.jpg'),
+      413,
+    );
     await checked(api().post('/api/v1/recognise').attach('image', Buffer.from('hello, not an image'), 'x.jpg'), 415);
-    await checked(api().post('/api/v1/recognise').attach('image', await blankImage(), 'x.png'), 422);
-    const detectBoxes = async (photo: Buffer) => (await checked(api().post('/api/v1/detect').attach('image', photo, 'p.jpg'), 200)).body.faces.map((f: { box: Box }) => f.box);
+    await checked(
+      api()
+        .post('/api/v1/recognise')
+        .attach('image', await blankImage(), 'x.png'),
+      422,
+    );
+    const detectBoxes = async (photo: Buffer) =>
+      (await checked(api().post('/api/v1/detect').attach('image', photo, 'p.jpg'), 200)).body.faces.map((f: { box: Box }) => f.box);
     const small = await Promise.all((await samplePortraits(4, detectBoxes)).map((portrait) => sharp(portrait).resize(46, 46).toBuffer()));
     const tiny = await faceGrid(small, { columns: 4, width: 480, height: 200, side: 46 });
     const tooSmall = await checked(api().post('/api/v1/recognise').attach('image', tiny, 'tiny.jpg'), 422);
@@ -182,7 +243,13 @@ describe('every response of the e2e story conforms to /api/docs-json', () => {
   it('has a validator that refuses what the document does not promise', () => {
     const altered = (response: Response, changes: Partial<Pick<Response, 'status' | 'body' | 'headers'>>) => {
       const { status, body, headers } = { status: response.status, body: response.body, headers: response.headers, ...changes };
-      return contract.problems({ status, body, headers, text: JSON.stringify(body), req: (response as unknown as { req: unknown }).req } as unknown as Response);
+      return contract.problems({
+        status,
+        body,
+        headers,
+        text: JSON.stringify(body),
+        req: (response as unknown as { req: unknown }).req,
+      } as unknown as Response);
     };
     const { noMatch, match, user, conflict, rateLimited, group } = kept;
     for (const real of [noMatch, match, user, conflict, rateLimited, group]) expect(contract.problems(real)).toEqual([]);
@@ -213,12 +280,18 @@ describe('every response of the e2e story conforms to /api/docs-json', () => {
     const { candidates: _candidates, ...withoutCandidates } = known;
     expect(altered(group, withFace(withoutCandidates))).toEqual([expect.stringMatching(/candidates/)]);
     expect(altered(group, { body: { ...group.body, faces_detected: 2.5 } })).toEqual([expect.stringMatching(/faces_detected must be integer/)]);
-    expect(altered(conflict, { body: { ...conflict.body, details: [{ ...conflict.body.details[0], score: 1 }] } })).toEqual([expect.stringMatching(/score/)]);
+    expect(altered(conflict, { body: { ...conflict.body, details: [{ ...conflict.body.details[0], score: 1 }] } })).toEqual([
+      expect.stringMatching(/score/),
+    ]);
     // Headers: the request id is required, and a header the API sets must be declared where it is sent.
     const { 'x-request-id': _id, ...withoutId } = user.headers;
     expect(altered(user, { headers: withoutId })).toEqual(expect.arrayContaining([expect.stringMatching(/required header x-request-id is missing/)]));
-    expect(altered(user, { headers: { ...user.headers, 'retry-after': '5' } })).toEqual([expect.stringMatching(/retry-after is sent but not declared/)]);
-    expect(altered(rateLimited, { headers: { ...rateLimited.headers, 'retry-after': 'soon' } })).toEqual([expect.stringMatching(/header retry-after/)]);
+    expect(altered(user, { headers: { ...user.headers, 'retry-after': '5' } })).toEqual([
+      expect.stringMatching(/retry-after is sent but not declared/),
+    ]);
+    expect(altered(rateLimited, { headers: { ...rateLimited.headers, 'retry-after': 'soon' } })).toEqual([
+      expect.stringMatching(/header retry-after/),
+    ]);
     expect(altered(user, { body: { ...user.body, requestId: 'another' } })).toEqual([expect.stringMatching(/requestId differs/)]);
   });
 

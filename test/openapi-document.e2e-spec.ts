@@ -16,7 +16,10 @@ type Operation = OpenApiDocument['paths'][string][string] & {
   tags?: string[];
   parameters?: Array<{ name: string; schema: Schema }>;
   requestBody?: { content: Record<string, { schema: Schema }> };
-  responses: Record<string, { headers?: Record<string, { $ref: string }>; content?: Record<string, { schema: Schema; examples?: Record<string, { value: unknown }> }> }>;
+  responses: Record<
+    string,
+    { headers?: Record<string, { $ref: string }>; content?: Record<string, { schema: Schema; examples?: Record<string, { value: unknown }> }> }
+  >;
 };
 
 let document: OpenApiDocument;
@@ -31,13 +34,31 @@ const refName = (schema: Schema) => schema.$ref?.replace('#/components/schemas/'
 
 beforeAll(async () => {
   document = (await createOpenApiDocument()) as unknown as OpenApiDocument;
-  operations = Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, operation: op as Operation })));
+  operations = Object.entries(document.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]) => ({ path, method, operation: op as Operation })),
+  );
 });
 
 describe('the OpenAPI document', () => {
-  it("names operations as the contract does, and defines every tag it uses, with a description", () => {
+  it('names operations as the contract does, and defines every tag it uses, with a description', () => {
     expect(operations.map((entry) => entry.operation.operationId).sort()).toEqual(
-      ['addFace', 'addUser', 'deleteUser', 'detect', 'docsUi', 'getUser', 'healthLive', 'healthReady', 'healthServing', 'listUsers', 'metrics', 'openApiDocument', 'recognise', 'recogniseUser', 'verify'].sort(),
+      [
+        'addFace',
+        'addUser',
+        'deleteUser',
+        'detect',
+        'docsUi',
+        'getUser',
+        'healthLive',
+        'healthReady',
+        'healthServing',
+        'listUsers',
+        'metrics',
+        'openApiDocument',
+        'recognise',
+        'recogniseUser',
+        'verify',
+      ].sort(),
     );
     const defined = new Map((document.tags as Array<{ name: string; description?: string }>).map((tag) => [tag.name, tag.description]));
     for (const { operation: op } of operations) {
@@ -80,7 +101,9 @@ describe('the OpenAPI document', () => {
     expect(items.oneOf).toEqual([{ $ref: '#/components/schemas/FaceMatch' }, { $ref: '#/components/schemas/FaceNoMatch' }]);
     const mapping = (items.discriminator as { propertyName: string; mapping: Record<string, string> }).mapping;
     for (const [status, ref] of Object.entries(mapping)) expect(schemas()[refName({ $ref: ref })].properties!.status.enum).toEqual([status]);
-    expect(schemas().FaceNoMatch.required).toEqual(expect.arrayContaining(['box', 'landmarks', 'candidates', 'user_info', 'req_id', 'enrollmentKey']));
+    expect(schemas().FaceNoMatch.required).toEqual(
+      expect.arrayContaining(['box', 'landmarks', 'candidates', 'user_info', 'req_id', 'enrollmentKey']),
+    );
     expect(schemas().FaceMatch.required).toEqual(expect.arrayContaining(['box', 'landmarks', 'candidates', 'user_info', 'similarity']));
     expect(schemas().FaceMatch.required).not.toContain('req_id');
     const request = schemas()[refName(recognise.requestBody!.content['multipart/form-data'].schema)];
@@ -112,7 +135,12 @@ describe('the OpenAPI document', () => {
         const schema = response.content?.['application/json']?.schema;
         if (!schema || op.operationId === 'openApiDocument') continue;
         const branches = (schema.oneOf as Schema[] | undefined) ?? [schema];
-        for (const branch of branches) expect({ op: op.operationId, status, required: schemas()[refName(branch)].required }).toEqual({ op: op.operationId, status, required: expect.arrayContaining(['requestId']) });
+        for (const branch of branches)
+          expect({ op: op.operationId, status, required: schemas()[refName(branch)].required }).toEqual({
+            op: op.operationId,
+            status,
+            required: expect.arrayContaining(['requestId']),
+          });
       }
     }
   });
@@ -152,7 +180,9 @@ describe('the OpenAPI document', () => {
         if (!json?.examples || Number(status) < 400) continue;
         for (const [name, example] of Object.entries(json.examples)) {
           const validate = contract.validatorFor(`${op.operationId} ${status}`, json.schema);
-          expect({ where: `${op.operationId} ${status} ${name}`, valid: validate(example.value), errors: validate.errors ?? null }).toMatchObject({ valid: true });
+          expect({ where: `${op.operationId} ${status} ${name}`, valid: validate(example.value), errors: validate.errors ?? null }).toMatchObject({
+            valid: true,
+          });
           const codes = codesByStatus.get(status) ?? new Set();
           codesByStatus.set(status, codes.add((example.value as { error_code: number }).error_code));
         }
@@ -184,9 +214,13 @@ describe('redocly lint (recommended rules)', () => {
     try {
       const file = path.join(directory, 'openapi.json');
       await writeFile(file, JSON.stringify(document));
-      const run = await promisify(execFile)(process.execPath, ['node_modules/@redocly/cli/bin/cli.js', 'lint', '--config', 'redocly.yaml', '--format', 'summary', file], {
-        env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
-      }).catch((error: { stdout: string; stderr: string }) => error);
+      const run = await promisify(execFile)(
+        process.execPath,
+        ['node_modules/@redocly/cli/bin/cli.js', 'lint', '--config', 'redocly.yaml', '--format', 'summary', file],
+        {
+          env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+        },
+      ).catch((error: { stdout: string; stderr: string }) => error);
       const output = `${run.stdout}\n${run.stderr}`;
       expect(output).toMatch(/Your API description is valid/);
       expect(output).not.toMatch(/^error /m);

@@ -125,9 +125,9 @@ describe('a typed client generated from /api/docs-json (openapi-typescript + ope
     const compilerOptions = { module: 'nodenext', target: 'es2022', lib: ['es2023', 'dom'], types: ['node'], skipLibCheck: true };
     await writeFile(path.join(directory, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['client.ts'] }));
     const tsc = path.join(repoRoot, 'node_modules/typescript/bin/tsc');
-    const compiled = await run(process.execPath, [tsc, '--strict', '-p', directory]).catch(
-      (error: { stdout: string }) => ({ stdout: `tsc failed:\n${error.stdout}` }),
-    );
+    const compiled = await run(process.execPath, [tsc, '--strict', '-p', directory]).catch((error: { stdout: string }) => ({
+      stdout: `tsc failed:\n${error.stdout}`,
+    }));
     expect(compiled.stdout).toBe('');
 
     const alice = await portraitFrom(t, 2, KEY);

@@ -18,7 +18,12 @@ async function fire(t: TestApp, count: number): Promise<Answer[]> {
   return Promise.all(
     Array.from({ length: count }, async () => {
       const response = await request(t.http).post('/api/v1/detect').attach('image', bigPhoto, 'group.jpg').timeout(60_000);
-      return { status: response.status, errorCode: response.body.error_code, retryAfter: response.headers['retry-after'], elapsedMs: Date.now() - started };
+      return {
+        status: response.status,
+        errorCode: response.body.error_code,
+        retryAfter: response.headers['retry-after'],
+        elapsedMs: Date.now() - started,
+      };
     }),
   );
 }

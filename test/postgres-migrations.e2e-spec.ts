@@ -12,8 +12,16 @@ import { databaseUrl, sharedPostgres, superuserQuery, TestDatabase } from './sup
 
 /** The service's start against `url`, without the rest of the app: resolves or rejects with the start's outcome. */
 async function startDatabase(url: string): Promise<{ prisma: PrismaService; outcome: Promise<unknown> }> {
-  const prisma = await PrismaService.connect(new AppConfig(validateEnvironment({ DATABASE_URL: url, DATABASE_START_TIMEOUT_MS: '5000', LOG_LEVEL: 'fatal' })));
-  return { prisma, outcome: prisma.started.then(() => 'started', (error: unknown) => error) };
+  const prisma = await PrismaService.connect(
+    new AppConfig(validateEnvironment({ DATABASE_URL: url, DATABASE_START_TIMEOUT_MS: '5000', LOG_LEVEL: 'fatal' })),
+  );
+  return {
+    prisma,
+    outcome: prisma.started.then(
+      () => 'started',
+      (error: unknown) => error,
+    ),
+  };
 }
 
 // The refused starts below log their cause; the assertions read it from the error instead.

@@ -69,7 +69,9 @@ onRealPostgres('a real PostgreSQL that fails under the replicas', () => {
     const ready = await request(t.http).get('/health/ready').expect(503);
     expect(ready.body.details.database).toEqual({
       status: 'down',
-      message: expect.stringMatching(/^starting: connecting and applying migrations; attempt [2-9] failed: cannot connect \(ECONNREFUSED\); retrying until 20\d\d-/),
+      message: expect.stringMatching(
+        /^starting: connecting and applying migrations; attempt [2-9] failed: cannot connect \(ECONNREFUSED\); retrying until 20\d\d-/,
+      ),
     });
     const api = await request(t.http).get('/api/v1/users').expect(503);
     expect(api.body).toMatchObject({ status: 'error', error_code: 503 });
@@ -95,7 +97,12 @@ onRealPostgres('a real PostgreSQL that fails under the replicas', () => {
   it('answers 200 or 503 (never 500, never past the deadline) while the database stops and restarts under load, and recovers without a restart', async () => {
     const { url } = await database();
     const replicas = [await replica(url), await replica(url)];
-    const created = await request(replicas[0].http).post('/api/v1/add_user').field('name', 'Steady').field('birthdate', '1970-01-01').attach('image', face, 'f.jpg').expect(201);
+    const created = await request(replicas[0].http)
+      .post('/api/v1/add_user')
+      .field('name', 'Steady')
+      .field('birthdate', '1970-01-01')
+      .attach('image', face, 'f.jpg')
+      .expect(201);
     const userId: string = created.body.user_id;
     const send = (i: number) => {
       const http = replicas[i % 2].http;
@@ -122,18 +129,29 @@ onRealPostgres('a real PostgreSQL that fails under the replicas', () => {
   it('answers 200 or 503, never 500, while sessions are killed mid-query (pg_terminate_backend, as in a failover)', async () => {
     const { url, name } = await database();
     const replicas = [await replica(url), await replica(url)];
-    const created = await request(replicas[0].http).post('/api/v1/add_user').field('name', 'Killed').field('birthdate', '1970-01-01').attach('image', face, 'f.jpg').expect(201);
+    const created = await request(replicas[0].http)
+      .post('/api/v1/add_user')
+      .field('name', 'Killed')
+      .field('birthdate', '1970-01-01')
+      .attach('image', face, 'f.jpg')
+      .expect(201);
     const userId: string = created.body.user_id;
     const send = (i: number) => {
       const http = replicas[i % 2].http;
       if (i % 4 === 0) return request(http).post('/api/v1/recognise_user').attach('image', faceAgain, 'p.jpg').timeout(DEADLINE_MS);
-      return i % 2 ? request(http).get(`/api/v1/users/${userId}`).timeout(DEADLINE_MS) : request(http).get('/api/v1/users?limit=50').timeout(DEADLINE_MS);
+      return i % 2
+        ? request(http).get(`/api/v1/users/${userId}`).timeout(DEADLINE_MS)
+        : request(http).get('/api/v1/users?limit=50').timeout(DEADLINE_MS);
     };
     let kills = 0;
     const killer = (async () => {
       const stopAt = Date.now() + 5000;
       while (Date.now() < stopAt) {
-        const rows = await superuserQuery(cluster.adminUrl, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+        const rows = await superuserQuery(
+          cluster.adminUrl,
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+          [name],
+        );
         kills += rows.length;
         await sleep(40);
       }
@@ -158,7 +176,11 @@ onRealPostgres('a real PostgreSQL that fails under the replicas', () => {
     try {
       const replicas = [await replica(appUrl), await replica(appUrl), await replica(appUrl)];
       const bursts = await Promise.all(
-        Array.from({ length: 45 }, (_, i) => request(replicas[i % 3].http).get('/api/v1/users?limit=100').timeout(DEADLINE_MS)),
+        Array.from({ length: 45 }, (_, i) =>
+          request(replicas[i % 3].http)
+            .get('/api/v1/users?limit=100')
+            .timeout(DEADLINE_MS),
+        ),
       );
       const answers: Answer[] = bursts.map((r) => ({ status: r.status, ms: 0, errorCode: r.body.error_code, retryAfter: r.headers['retry-after'] }));
       expectOnly200Or503(answers);

@@ -39,12 +39,20 @@ if (pgBouncerSkipReason) console.warn(`Skipping the PgBouncer test: ${pgBouncerS
     const detected = await request(replicas[0].http).post('/api/v1/detect').attach('image', photo, 'g.jpg').expect(200);
     const face = await cropPortrait(photo, (detected.body.faces as DetectedFace[])[0].box);
     const miss = await request(replicas[0].http).post('/api/v1/recognise_user').attach('image', face, 'f.jpg').expect(200);
-    const created = await request(replicas[1].http).post('/api/v1/add_user').send({ name: 'Pooled', birthdate: '1975-03-04', req_id: miss.body.req_id }).expect(201);
-    const match = await request(replicas[0].http).post('/api/v1/recognise_user').attach('image', await transformedCopy(face), 'p.jpg').expect(200);
+    const created = await request(replicas[1].http)
+      .post('/api/v1/add_user')
+      .send({ name: 'Pooled', birthdate: '1975-03-04', req_id: miss.body.req_id })
+      .expect(201);
+    const match = await request(replicas[0].http)
+      .post('/api/v1/recognise_user')
+      .attach('image', await transformedCopy(face), 'p.jpg')
+      .expect(200);
     expect(match.body).toMatchObject({ status: 'success', user_info: { id: created.body.user_id } });
 
     const prisma = replicas[1].app.get(PrismaService);
-    const [inside] = await prisma.inVectorSearch(prisma, (tx) => tx.$queryRawUnsafe<{ ef: string }[]>(`SELECT current_setting('hnsw.ef_search') AS ef`));
+    const [inside] = await prisma.inVectorSearch(prisma, (tx) =>
+      tx.$queryRawUnsafe<{ ef: string }[]>(`SELECT current_setting('hnsw.ef_search') AS ef`),
+    );
     expect(inside.ef).toBe('64');
   }, 90_000);
 });

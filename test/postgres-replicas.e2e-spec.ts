@@ -16,7 +16,8 @@ onRealPostgres('replicas sharing one real PostgreSQL', () => {
   let faceAgain: Buffer;
 
   const http = (replica: number) => replicas[replica % replicas.length].http;
-  const recognise = (replica: number, image = face) => request(http(replica)).post('/api/v1/recognise_user').attach('image', image, 'face.jpg').timeout(30_000);
+  const recognise = (replica: number, image = face) =>
+    request(http(replica)).post('/api/v1/recognise_user').attach('image', image, 'face.jpg').timeout(30_000);
   const redeem = (replica: number, reqId: string, name: string) =>
     request(http(replica)).post('/api/v1/add_user').send({ name, birthdate: '1980-05-06', req_id: reqId }).timeout(30_000);
   const issueKey = async (replica: number) => {
@@ -29,7 +30,9 @@ onRealPostgres('replicas sharing one real PostgreSQL', () => {
   beforeAll(async () => {
     // Three replicas starting at once on an empty database, as a first deployment does.
     database = await sharedPostgres().createDatabase({ migrated: false });
-    replicas = await Promise.all([0, 1, 2].map(() => startTestApp({ DATABASE_URL: database.url, ORT_WORKER_THREADS: '1', ENROLLMENT_TTL_SECONDS: '300' })));
+    replicas = await Promise.all(
+      [0, 1, 2].map(() => startTestApp({ DATABASE_URL: database.url, ORT_WORKER_THREADS: '1', ENROLLMENT_TTL_SECONDS: '300' })),
+    );
     const photo = npmSamplePhoto(2);
     const detected = await request(http(0)).post('/api/v1/detect').attach('image', photo, 'group.jpg').expect(200);
     face = await cropPortrait(photo, (detected.body.faces as DetectedFace[])[0].box);
@@ -74,19 +77,28 @@ onRealPostgres('replicas sharing one real PostgreSQL', () => {
   it.each([
     ['on one replica', [0, 0]],
     ['across two replicas', [1, 2]],
-  ])('enrolls one face once when two of its keys are redeemed at once %s', async (_label, [first, second]) => {
-    for (let round = 0; round < 6; round++) {
-      const keys = [await issueKey(first), await issueKey(second)];
-      const responses = await Promise.all([redeem(first, keys[0], 'Twin A'), redeem(second, keys[1], 'Twin B')]);
-      expect(responses.map((response) => response.status).sort()).toEqual([201, 409]);
-      expect(responses.find((response) => response.status === 409)!.body.error_code).toBe(471);
-      await remove(responses.find((response) => response.status === 201)!.body.user_id);
-    }
-  }, 120_000);
+  ])(
+    'enrolls one face once when two of its keys are redeemed at once %s',
+    async (_label, [first, second]) => {
+      for (let round = 0; round < 6; round++) {
+        const keys = [await issueKey(first), await issueKey(second)];
+        const responses = await Promise.all([redeem(first, keys[0], 'Twin A'), redeem(second, keys[1], 'Twin B')]);
+        expect(responses.map((response) => response.status).sort()).toEqual([201, 409]);
+        expect(responses.find((response) => response.status === 409)!.body.error_code).toBe(471);
+        await remove(responses.find((response) => response.status === 201)!.body.user_id);
+      }
+    },
+    120_000,
+  );
 
   it('enrolls one face once when the same photo is sent to two replicas at once', async () => {
     const enroll = (replica: number, name: string) =>
-      request(http(replica)).post('/api/v1/add_user').field('name', name).field('birthdate', '1980-05-06').attach('image', face, 'face.jpg').timeout(30_000);
+      request(http(replica))
+        .post('/api/v1/add_user')
+        .field('name', name)
+        .field('birthdate', '1980-05-06')
+        .attach('image', face, 'face.jpg')
+        .timeout(30_000);
     for (let round = 0; round < 4; round++) {
       const responses = await Promise.all([enroll(0, 'Photo A'), enroll(1, 'Photo B')]);
       expect(responses.map((response) => response.status).sort()).toEqual([201, 409]);

@@ -22,10 +22,29 @@ function certificates(): string {
   run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=Face Matrix test CA', '-keyout', 'ca.key', '-out', 'ca.crt');
   run('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', 'server.key', '-out', 'server.csr');
   writeFileSync(path.join(dir, 'san.ext'), 'subjectAltName = IP:127.0.0.1\n');
-  run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'san.ext', '-out', 'server.crt');
+  run(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    'san.ext',
+    '-out',
+    'server.crt',
+  );
   chmodSync(path.join(dir, 'server.key'), 0o600);
   if (userInfo().uid === 0) {
-    const [, , uid, gid] = readFileSync('/etc/passwd', 'utf8').split('\n').find((line) => line.startsWith('postgres:'))!.split(':');
+    const [, , uid, gid] = readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .find((line) => line.startsWith('postgres:'))!
+      .split(':');
     for (const file of ['', 'server.key', 'server.crt']) chownSync(path.join(dir, file), Number(uid), Number(gid));
   }
   return dir;
@@ -35,7 +54,10 @@ function certificates(): string {
 async function start(url: string): Promise<{ outcome: unknown; ssl?: boolean }> {
   const prisma = await PrismaService.connect(new AppConfig(validateEnvironment({ DATABASE_URL: url, DATABASE_START_TIMEOUT_MS: '10000' })));
   try {
-    const outcome = await prisma.started.then(() => 'started', (error: unknown) => error);
+    const outcome = await prisma.started.then(
+      () => 'started',
+      (error: unknown) => error,
+    );
     if (outcome !== 'started') return { outcome };
     const [row] = await prisma.$queryRawUnsafe<{ ssl: boolean }[]>('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()');
     return { outcome, ssl: row.ssl };
@@ -63,7 +85,9 @@ async function start(url: string): Promise<{ outcome: unknown; ssl?: boolean }> 
     const started = Date.now();
     const { outcome } = await start(`${url}?sslmode=require`);
     expect(Date.now() - started).toBeLessThan(8000); // a setup mistake: no retrying until the deadline
-    expect(String((outcome as Error).message)).toMatch(/TLS certificate is not trusted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE.*sslrootcert=.*uselibpqcompat=true/);
+    expect(String((outcome as Error).message)).toMatch(
+      /TLS certificate is not trusted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE.*sslrootcert=.*uselibpqcompat=true/,
+    );
   });
 
   it("connects encrypted with libpq's meaning of sslmode=require (uselibpqcompat=true)", async () => {
@@ -71,6 +95,9 @@ async function start(url: string): Promise<{ outcome: unknown; ssl?: boolean }> 
   });
 
   it('connects encrypted and verified with the CA (sslmode=verify-full, sslrootcert)', async () => {
-    expect(await start(`${url}?sslmode=verify-full&sslrootcert=${encodeURIComponent(path.join(dir, 'ca.crt'))}`)).toEqual({ outcome: 'started', ssl: true });
+    expect(await start(`${url}?sslmode=verify-full&sslrootcert=${encodeURIComponent(path.join(dir, 'ca.crt'))}`)).toEqual({
+      outcome: 'started',
+      ssl: true,
+    });
   });
 });

@@ -65,16 +65,29 @@ describe('privacy and observability through a recognise + enroll flow', () => {
     const miss = keep(await request(t.http).post('/api/v1/recognise_user').attach('image', alice, 'a.jpg').expect(200));
     reqId = miss.body.req_id;
     const created = keep(
-      await request(t.http).post('/api/v1/add_user').send({ name: 'Private Person', birthdate: '1980-02-03', email: 'private@example.com', req_id: reqId }).expect(201),
+      await request(t.http)
+        .post('/api/v1/add_user')
+        .send({ name: 'Private Person', birthdate: '1980-02-03', email: 'private@example.com', req_id: reqId })
+        .expect(201),
     );
     userId = created.body.user_id;
-    keep(await request(t.http).post('/api/v1/recognise_user').attach('image', await transformedCopy(alice), 'a.jpg').expect(200));
+    keep(
+      await request(t.http)
+        .post('/api/v1/recognise_user')
+        .attach('image', await transformedCopy(alice), 'a.jpg')
+        .expect(200),
+    );
     keep(await request(t.http).post('/api/v1/recognise_user').attach('image', bob, 'b.jpg').expect(200)); // a no-match parks a vector
     keep(await request(t.http).post('/api/v1/add_user').send({ name: 'Again', birthdate: '1980-02-03', req_id: reqId }).expect(404));
     keep(await request(t.http).post('/api/v1/recognise_user').attach('image', Buffer.from('not an image'), 'x.jpg').expect(415));
     keep(await request(t.http).post('/api/v1/verify').field('user_id', userId).attach('image', alice, 'a.jpg').expect(200));
     keep(await request(t.http).get(`/api/v1/users/${userId}`).expect(200));
-    metricsText = (await request(t.http).get('/metrics').expect(200).expect('content-type', /^text\/plain/)).text;
+    metricsText = (
+      await request(t.http)
+        .get('/metrics')
+        .expect(200)
+        .expect('content-type', /^text\/plain/)
+    ).text;
     keep(await request(t.http).delete(`/api/v1/users/${userId}`).expect(204));
   }, 120_000);
 
@@ -84,7 +97,10 @@ describe('privacy and observability through a recognise + enroll flow', () => {
   });
 
   it('captured the JSON request logs (so the checks below look at something)', () => {
-    const lines = output.text().split('\n').filter((line) => line.includes('"context":"HTTP"'));
+    const lines = output
+      .text()
+      .split('\n')
+      .filter((line) => line.includes('"context":"HTTP"'));
     expect(lines.length).toBeGreaterThanOrEqual(8);
     expect(lines.some((line) => line.includes('/api/v1/recognise_user') && line.includes('"requestId"'))).toBe(true);
   });
@@ -108,7 +124,9 @@ describe('privacy and observability through a recognise + enroll flow', () => {
   });
 
   it('DELETE erased every vector of the person', async () => {
-    const [{ count }] = await t.app.get(PrismaService).$queryRawUnsafe<{ count: number }[]>(`SELECT count(*)::int AS count FROM faces WHERE user_id = $1::uuid`, userId);
+    const [{ count }] = await t.app
+      .get(PrismaService)
+      .$queryRawUnsafe<{ count: number }[]>(`SELECT count(*)::int AS count FROM faces WHERE user_id = $1::uuid`, userId);
     expect(count).toBe(0);
   });
 
@@ -116,7 +134,9 @@ describe('privacy and observability through a recognise + enroll flow', () => {
     expect(metricsText).toMatch(/face_matrix_http_requests_total\{method="POST",route="\/api\/v1\/recognise_user",status="200"\} 3\b/);
     expect(metricsText).toMatch(/face_matrix_http_requests_total\{method="POST",route="\/api\/v1\/recognise_user",status="415"\} 1\b/);
     expect(metricsText).toMatch(/face_matrix_http_requests_total\{method="GET",route="\/api\/v1\/users\/:id",status="200"\} 1\b/);
-    expect(metricsText).toMatch(/face_matrix_http_request_duration_seconds_bucket\{le="0\.5",method="POST",route="\/api\/v1\/recognise_user",status="200"\} \d+/);
+    expect(metricsText).toMatch(
+      /face_matrix_http_request_duration_seconds_bucket\{le="0\.5",method="POST",route="\/api\/v1\/recognise_user",status="200"\} \d+/,
+    );
     expect(metricsText).not.toContain(userId); // ids never become labels
   });
 
@@ -124,7 +144,9 @@ describe('privacy and observability through a recognise + enroll flow', () => {
     // The shipped pipeline aligns on one landmark model; the other is loaded for comparison only.
     const unused = DEFAULT_FACE_PIPELINE_OPTIONS.onetAlignment ? FACE_MODELS.landmarks : FACE_MODELS.landmarks5;
     for (const model of Object.values(FACE_MODELS).filter((name) => name !== unused)) {
-      const count = new RegExp(`face_matrix_inference_duration_seconds_count\\{model="${model}",backend="onnx",outcome="ok"\\} (\\d+)`).exec(metricsText);
+      const count = new RegExp(`face_matrix_inference_duration_seconds_count\\{model="${model}",backend="onnx",outcome="ok"\\} (\\d+)`).exec(
+        metricsText,
+      );
       expect(Number(count?.[1])).toBeGreaterThan(0);
     }
   });

@@ -56,7 +56,10 @@ describe('the compiled service under signals', () => {
     let killed = false;
     const enroll = async (face: Buffer, i: number) => {
       try {
-        const response = await fetch(`${first.url}/api/v1/add_user`, { method: 'POST', body: imageForm(face, { name: `Person ${i}`, birthdate: '1980-01-01' }) });
+        const response = await fetch(`${first.url}/api/v1/add_user`, {
+          method: 'POST',
+          body: imageForm(face, { name: `Person ${i}`, birthdate: '1980-01-01' }),
+        });
         if (response.status === 201) enrolled.push(((await response.json()) as { user_id: string }).user_id);
       } catch {
         // the connection died with the process
@@ -68,9 +71,11 @@ describe('the compiled service under signals', () => {
       }
     };
     let next = 0;
-    await Promise.all(Array.from({ length: 3 }, async () => {
-      while (next < faces.length && !killed) await enroll(faces[next], next++);
-    }));
+    await Promise.all(
+      Array.from({ length: 3 }, async () => {
+        while (next < faces.length && !killed) await enroll(faces[next], next++);
+      }),
+    );
     expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
     expect(enrolled.length).toBeGreaterThanOrEqual(4);
 
@@ -144,11 +149,18 @@ describe('the compiled service under signals', () => {
 
   it('keeps a replica whose database is unreachable listening, saying why it is not ready, then exits 1 at DATABASE_START_TIMEOUT_MS', async () => {
     const deadPort = await freePort();
-    const app = await spawnApp(build.mainJs, dataDir, { DATABASE_URL: `postgresql://face:matrix@127.0.0.1:${deadPort}/face`, DATABASE_START_TIMEOUT_MS: '20000' }, { until: 'listening' });
+    const app = await spawnApp(
+      build.mainJs,
+      dataDir,
+      { DATABASE_URL: `postgresql://face:matrix@127.0.0.1:${deadPort}/face`, DATABASE_START_TIMEOUT_MS: '20000' },
+      { until: 'listening' },
+    );
     running.push(app);
     const ready = await fetch(`${app.url}/health/ready`);
     expect(ready.status).toBe(503);
-    expect(((await ready.json()) as { details: { database: { message: string } } }).details.database.message).toMatch(/^starting: .*cannot connect \(ECONNREFUSED\)/);
+    expect(((await ready.json()) as { details: { database: { message: string } } }).details.database.message).toMatch(
+      /^starting: .*cannot connect \(ECONNREFUSED\)/,
+    );
     expect(await app.exited).toEqual({ code: 1, signal: null });
     expect(app.output()).toMatch(/Database not reachable within DATABASE_START_TIMEOUT_MS \(20000 ms\): cannot connect \(ECONNREFUSED\)/);
     expect(app.output()).not.toMatch(/matrix@/); // the password in DATABASE_URL never lands in the log

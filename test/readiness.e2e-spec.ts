@@ -38,7 +38,13 @@ describe('readiness with each shared dependency stopped in turn', () => {
   beforeAll(async () => {
     postgres = await WirePostgres.start();
     stack = await startTritonTestStack();
-    t = await startTestApp({ DATABASE_URL: postgres.url, DATABASE_POOL_MAX: '1', INFERENCE_BACKEND: 'triton', TRITON_GRPC_URL: stack.server.url, TRITON_TIMEOUT_MS: '2000' });
+    t = await startTestApp({
+      DATABASE_URL: postgres.url,
+      DATABASE_POOL_MAX: '1',
+      INFERENCE_BACKEND: 'triton',
+      TRITON_GRPC_URL: stack.server.url,
+      TRITON_TIMEOUT_MS: '2000',
+    });
     const photo = npmSamplePhoto(2);
     const detected = await request(t.http).post('/api/v1/detect').attach('image', photo, 'g.jpg').expect(200);
     face = await cropPortrait(photo, detected.body.faces[0].box);

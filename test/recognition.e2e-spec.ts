@@ -25,7 +25,9 @@ describeEachEngine('recognition and enrollment, end to end with real photos', (e
 
   const recognise = (image: Buffer) => request(t.http).post('/api/v1/recognise_user').attach('image', image, 'photo.jpg');
   const enrollWithKey = (reqId: string, name: string, email?: string) =>
-    request(t.http).post('/api/v1/add_user').send({ name, birthdate: '1985-04-12', req_id: reqId, ...(email ? { email } : {}) });
+    request(t.http)
+      .post('/api/v1/add_user')
+      .send({ name, birthdate: '1985-04-12', req_id: reqId, ...(email ? { email } : {}) });
   const enrollWithImage = (image: Buffer, name: string) =>
     request(t.http).post('/api/v1/add_user').field('name', name).field('birthdate', '1990-01-01').attach('image', image, 'me.jpg');
 
@@ -92,7 +94,9 @@ describeEachEngine('recognition and enrollment, end to end with real photos', (e
 
   it('refuses an expired key even before the purge', async () => {
     const miss = await recognise(bob).expect(200);
-    await t.app.get(PrismaService).$executeRawUnsafe(`UPDATE vectors_cache SET expires_at = now() - interval '1 second' WHERE key = $1`, miss.body.req_id);
+    await t.app
+      .get(PrismaService)
+      .$executeRawUnsafe(`UPDATE vectors_cache SET expires_at = now() - interval '1 second' WHERE key = $1`, miss.body.req_id);
     const response = await enrollWithKey(miss.body.req_id, 'Late Bob').expect(404);
     expect(response.body.error_code).toBe(442);
   });
@@ -100,7 +104,10 @@ describeEachEngine('recognition and enrollment, end to end with real photos', (e
   it('adds a second face and verifies 1:1 against all of them', async () => {
     const created = await enrollWithImage(carol, 'Carol Example').expect(201);
     const userId: string = created.body.user_id;
-    const added = await request(t.http).post(`/api/v1/users/${userId}/faces`).attach('image', await transformedCopy(carol), 'c2.jpg').expect(201);
+    const added = await request(t.http)
+      .post(`/api/v1/users/${userId}/faces`)
+      .attach('image', await transformedCopy(carol), 'c2.jpg')
+      .expect(201);
     expect(added.body).toMatchObject({ face_id: expect.any(String), user_id: userId });
     const user = await request(t.http).get(`/api/v1/users/${userId}`).expect(200);
     expect(user.body.faces).toBe(2);
@@ -125,7 +132,13 @@ describeEachEngine('recognition and enrollment, end to end with real photos', (e
     const key = (await recognise(bob).expect(200)).body.req_id as string;
     await enrollWithImage(alice, 'Alice Again').expect(201);
     const email = 'shared@example.com';
-    await request(t.http).post('/api/v1/add_user').field('name', 'First').field('birthdate', '1970-01-01').field('email', email).attach('image', carol, 'c.jpg').expect(201);
+    await request(t.http)
+      .post('/api/v1/add_user')
+      .field('name', 'First')
+      .field('birthdate', '1970-01-01')
+      .field('email', email)
+      .attach('image', carol, 'c.jpg')
+      .expect(201);
     const taken = await enrollWithKey(key, 'Bob', email).expect(409);
     expect(taken.body.error_code).toBe(470);
     // The refused enrollment rolled back, so the key still works.
@@ -156,7 +169,10 @@ describeEachEngine('recognition and enrollment, end to end with real photos', (e
     expect(unknownField.body.details).toEqual([{ field: 'other', message: 'property other should not exist' }]);
     const wrongField = await request(t.http).post('/api/v1/recognise_user').attach('photo', alice, 'a.jpg').expect(400);
     expect(wrongField.body.status).toBe('error');
-    const tooLarge = await request(t.http).post('/api/v1/recognise_user').attach('image', Buffer.alloc(10 * 1024 * 1024 + 10, 0xff), 'big.jpg').expect(413);
+    const tooLarge = await request(t.http)
+      .post('/api/v1/recognise_user')
+      .attach('image', Buffer.alloc(10 * 1024 * 1024 + 10, 0xff), 'big.jpg')
+      .expect(413);
     expect(tooLarge.body.error_code).toBe(413);
     const badJson = await request(t.http).post('/api/v1/add_user').set('content-type', 'application/json').send('{"name": ').expect(400);
     expect(badJson.body.status).toBe('error');
@@ -164,7 +180,14 @@ describeEachEngine('recognition and enrollment, end to end with real photos', (e
 
   it('documents every route in Swagger, with multipart for uploads', async () => {
     const { body } = await request(t.http).get('/api/docs-json').expect(200);
-    for (const route of ['/api/v1/recognise_user', '/api/v1/recognise', '/api/v1/add_user', '/api/v1/verify', '/api/v1/detect', '/api/v1/users/{id}/faces']) {
+    for (const route of [
+      '/api/v1/recognise_user',
+      '/api/v1/recognise',
+      '/api/v1/add_user',
+      '/api/v1/verify',
+      '/api/v1/detect',
+      '/api/v1/users/{id}/faces',
+    ]) {
       expect(body.paths[route]?.post).toBeDefined();
     }
     expect(body.paths['/api/v1/recognise_user'].post.requestBody.content['multipart/form-data']).toBeDefined();

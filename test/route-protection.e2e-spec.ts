@@ -104,7 +104,8 @@ describe('rate limit, whatever the spelling of the path', () => {
           if (answer.status === 429) wrong.push(`${operation.method} ${operation.path}: 429 before the limit`);
         }
         const seventh = await send(port, operation, variant.path, {}, client);
-        if (!['429/429', '404/443'].includes(outcome(seventh))) wrong.push(`${operation.method} ${variant.path} (${variant.label}): 7th was ${outcome(seventh)}`);
+        if (!['429/429', '404/443'].includes(outcome(seventh)))
+          wrong.push(`${operation.method} ${variant.path} (${variant.label}): 7th was ${outcome(seventh)}`);
       }
     }
     expect(wrong).toEqual([]);

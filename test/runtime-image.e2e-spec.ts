@@ -39,10 +39,11 @@ describe('the runtime image layout', () => {
     console.log(`runtime node_modules: ${mib} MiB`);
     expect(mib).toBeLessThanOrEqual(TARGET_MIB);
     const onnxPlatforms = path.join(layout, 'node_modules/onnxruntime-node/bin/napi-v6');
-    expect(readdirSync(onnxPlatforms).flatMap((platform) => readdirSync(path.join(onnxPlatforms, platform)).map((arch) => `${platform}/${arch}`))).toEqual([
-      `${process.platform}/${process.arch}`,
-    ]);
-    for (const cli of ['prisma', '@prisma/engines', '@prisma/studio-core', 'typescript']) expect(existsSync(path.join(layout, 'node_modules', cli))).toBe(false);
+    expect(
+      readdirSync(onnxPlatforms).flatMap((platform) => readdirSync(path.join(onnxPlatforms, platform)).map((arch) => `${platform}/${arch}`)),
+    ).toEqual([`${process.platform}/${process.arch}`]);
+    for (const cli of ['prisma', '@prisma/engines', '@prisma/studio-core', 'typescript'])
+      expect(existsSync(path.join(layout, 'node_modules', cli))).toBe(false);
   });
 
   it('serves from the pruned tree on a read-only folder as an unprivileged user, and drains on SIGTERM', async () => {

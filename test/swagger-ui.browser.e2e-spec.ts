@@ -35,7 +35,11 @@ inChromium('Swagger UI in Chromium over plain HTTP on a non-localhost host', () 
     let base: string;
     ({ t, base } = await startServer({ API_KEYS: 'docs-key-0123456789' }));
     port = new URL(base).port;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', `--host-resolver-rules=MAP ${HOST} 127.0.0.1`] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', `--host-resolver-rules=MAP ${HOST} 127.0.0.1`],
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -60,7 +64,10 @@ inChromium('Swagger UI in Chromium over plain HTTP on a non-localhost host', () 
     const probe = page.locator('#operations-health-healthLive');
     await probe.locator('.opblock-summary').click();
     await probe.getByRole('button', { name: 'Try it out' }).click();
-    const [answer] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/health/live')), probe.getByRole('button', { name: 'Execute' }).click()]);
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/health/live')),
+      probe.getByRole('button', { name: 'Execute' }).click(),
+    ]);
     expect(answer.url()).toBe(`http://${HOST}:${port}/health/live`);
     expect(answer.status()).toBe(200);
     await probe.locator('.live-responses-table .response-col_status').filter({ hasText: '200' }).waitFor();

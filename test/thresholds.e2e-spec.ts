@@ -40,7 +40,10 @@ describe('match, duplicate and verify thresholds', () => {
       expect(match.body).not.toHaveProperty('req_id');
       expect(match.body).not.toHaveProperty('enrollmentKey');
       const refused = await enrollWithImage(t, aliceAgain, 'Not Alice').expect(409);
-      expect(refused.body).toMatchObject({ error_code: 471, details: [{ field: 'face', user_id: enrolled.body.user_id, similarity: expect.any(Number) }] });
+      expect(refused.body).toMatchObject({
+        error_code: 471,
+        details: [{ field: 'face', user_id: enrolled.body.user_id, similarity: expect.any(Number) }],
+      });
     });
 
     it('verifies with the 1:1 threshold', async () => {
@@ -65,7 +68,10 @@ describe('match, duplicate and verify thresholds', () => {
       expect(notMe.body.similarity).toBeLessThan(0.999);
       expect(notMe.body.req_id).toEqual(expect.any(String));
       expect(notMe.body.enrollmentKey).toMatchObject({ req_id: notMe.body.req_id, expiresAt: expect.any(String) });
-      const lookalike = await request(t.http).post('/api/v1/add_user').send({ name: 'Alice Lookalike', birthdate: '1991-02-03', req_id: notMe.body.req_id }).expect(201);
+      const lookalike = await request(t.http)
+        .post('/api/v1/add_user')
+        .send({ name: 'Alice Lookalike', birthdate: '1991-02-03', req_id: notMe.body.req_id })
+        .expect(201);
       expect(lookalike.body.user_id).not.toBe(enrolled.body.user_id);
       // The key was single-use, as every key.
       await request(t.http).post('/api/v1/add_user').send({ name: 'Again', birthdate: '1991-02-03', req_id: notMe.body.req_id }).expect(404);
@@ -80,7 +86,10 @@ describe('match, duplicate and verify thresholds', () => {
       expect(face).toMatchObject({ status: 'match', user_info: { id: user.id } });
       expect(face.similarity).toBeLessThan(0.999);
       expect(face.enrollmentKey).toMatchObject({ req_id: face.req_id, expiresAt: expect.any(String) });
-      const enrolled = await request(t.http).post('/api/v1/add_user').send({ name: 'Alice Twin', birthdate: '1991-02-03', req_id: face.req_id }).expect(201);
+      const enrolled = await request(t.http)
+        .post('/api/v1/add_user')
+        .send({ name: 'Alice Twin', birthdate: '1991-02-03', req_id: face.req_id })
+        .expect(201);
       expect(enrolled.body.user_id).not.toBe(user.id);
       await request(t.http).delete(`/api/v1/users/${enrolled.body.user_id}`).expect(204);
     });
@@ -94,6 +103,8 @@ describe('match, duplicate and verify thresholds', () => {
   });
 
   it('refuses to start, before opening anything, when DUPLICATE_FACE_THRESHOLD is below MATCH_THRESHOLD', async () => {
-    await expect(startTestApp({ MATCH_THRESHOLD: '0.6', DUPLICATE_FACE_THRESHOLD: '0.5' })).rejects.toThrow(/DUPLICATE_FACE_THRESHOLD=0.5: must be at or above MATCH_THRESHOLD=0.6/);
+    await expect(startTestApp({ MATCH_THRESHOLD: '0.6', DUPLICATE_FACE_THRESHOLD: '0.5' })).rejects.toThrow(
+      /DUPLICATE_FACE_THRESHOLD=0.5: must be at or above MATCH_THRESHOLD=0.6/,
+    );
   });
 });

@@ -47,7 +47,11 @@ describe.each(backends)('InferenceBackend contract: %s', (kind, backend) => {
       const outputs = await backend().infer(config.name, inputs[config.name]);
       for (const declared of config.outputs) {
         const dims = config.maxBatchSize > 0 ? [1, ...declared.dims] : [...declared.dims];
-        expect({ model: config.name, output: declared.name, dims: [...outputs[declared.name].dims] }).toEqual({ model: config.name, output: declared.name, dims });
+        expect({ model: config.name, output: declared.name, dims: [...outputs[declared.name].dims] }).toEqual({
+          model: config.name,
+          output: declared.name,
+          dims,
+        });
         expect(outputs[declared.name].data.every(Number.isFinite)).toBe(true);
       }
     }
@@ -69,7 +73,9 @@ describe('ONNX Runtime and Triton agree', () => {
       const actual = viaTriton[name];
       expect(actual.dims).toEqual(expected.dims);
       let worst = 0;
-      expected.data.forEach((value, index) => { worst = Math.max(worst, Math.abs(value - actual.data[index])); });
+      expected.data.forEach((value, index) => {
+        worst = Math.max(worst, Math.abs(value - actual.data[index]));
+      });
       expect({ model, output: name, worst: worst <= AGREEMENT_TOLERANCE }).toEqual({ model, output: name, worst: true });
     }
   });
@@ -84,8 +90,12 @@ describe('ONNX Runtime and Triton agree', () => {
     expect(direct.output.dims).toEqual([2, 512]);
     const firstAlone = (await stack.triton.infer('face_embedder', inputs.face_embedder)).output.data;
     let worst = 0;
-    direct.output.data.forEach((value, index) => { worst = Math.max(worst, Math.abs(value - viaTriton.output.data[index])); });
-    firstAlone.forEach((value, index) => { worst = Math.max(worst, Math.abs(value - viaTriton.output.data[index])); });
+    direct.output.data.forEach((value, index) => {
+      worst = Math.max(worst, Math.abs(value - viaTriton.output.data[index]));
+    });
+    firstAlone.forEach((value, index) => {
+      worst = Math.max(worst, Math.abs(value - viaTriton.output.data[index]));
+    });
     expect(worst).toBeLessThanOrEqual(AGREEMENT_TOLERANCE);
   });
 

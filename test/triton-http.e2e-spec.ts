@@ -53,7 +53,10 @@ it('recognises, enrolls by req_id and then matches, with every model run on the 
   expect(first.body).toMatchObject({ status: 'failure', message: 'no_match', user_info: null });
   expect(stack.server.inferCount).toBeGreaterThan(inferencesBefore);
 
-  const added = await request(t.http).post('/api/v1/add_user').send({ name: 'Via Triton', birthdate: '1980-02-29', req_id: first.body.req_id }).expect(201);
+  const added = await request(t.http)
+    .post('/api/v1/add_user')
+    .send({ name: 'Via Triton', birthdate: '1980-02-29', req_id: first.body.req_id })
+    .expect(201);
 
   const again = await recognise(samePersonAgain).expect(200);
   expect(again.body).toMatchObject({ status: 'success', message: 'Match found', user_info: { id: added.body.user_id, name: 'Via Triton' } });

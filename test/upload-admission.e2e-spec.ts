@@ -14,7 +14,9 @@ import { randomUnitVector, startTestApp, TestApp } from './support/test-app.js';
 import { seedEmbeddedDataDir } from './support/embedded-template.js';
 
 const BOUNDARY = 'face-matrix-upload';
-const multipartHead = Buffer.from(`--${BOUNDARY}\r\ncontent-disposition: form-data; name="image"; filename="p.jpg"\r\ncontent-type: image/jpeg\r\n\r\n`);
+const multipartHead = Buffer.from(
+  `--${BOUNDARY}\r\ncontent-disposition: form-data; name="image"; filename="p.jpg"\r\ncontent-type: image/jpeg\r\n\r\n`,
+);
 
 interface Answer {
   status: number;
@@ -25,7 +27,14 @@ interface Answer {
 /** Sends headers and only the first part of a large upload, then waits: an answer now came before the upload was read. */
 function partialUpload(port: number, path: string, declaredBytes: number, sentBytes: number, waitMs: number): Promise<Answer | 'no answer'> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path, agent: false, headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': declaredBytes } });
+    const req = http.request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path,
+      agent: false,
+      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': declaredBytes },
+    });
     const timer = setTimeout(() => {
       req.destroy();
       resolve('no answer');
@@ -50,7 +59,12 @@ describe('upload admission', () => {
   let port: number;
   let admission: PipelineAdmission;
   beforeAll(async () => {
-    t = await startTestApp({ MAX_INFLIGHT_RECOGNITIONS: '1', MAX_QUEUED_RECOGNITIONS: '1', PIPELINE_TIMEOUT_MS: '60000', RATE_LIMIT_PER_MINUTE: '0' });
+    t = await startTestApp({
+      MAX_INFLIGHT_RECOGNITIONS: '1',
+      MAX_QUEUED_RECOGNITIONS: '1',
+      PIPELINE_TIMEOUT_MS: '60000',
+      RATE_LIMIT_PER_MINUTE: '0',
+    });
     port = await listenOnLoopback(t);
     admission = t.app.get(PipelineAdmission);
   });
@@ -62,7 +76,7 @@ describe('upload admission', () => {
     const works = [0, 1].map(() => admission.run(() => new Promise<void>((resolve) => running.push(resolve))));
     return async () => {
       // The queued work starts only once the first ends: end each as it comes.
-      for (let ended = 0; ended < works.length; ) {
+      for (let ended = 0; ended < works.length;) {
         const end = running.shift();
         if (end) {
           end();
@@ -77,7 +91,13 @@ describe('upload admission', () => {
     const release = fillPipeline();
     try {
       expect(admission.isFull).toBe(true);
-      for (const path of ['/api/v1/recognise_user', '/api/v1/detect', '/api/v1/verify', '/api/v1/add_user', '/api/v1/users/3f2504e0-4f89-41d3-9a0c-0305e82c3301/faces']) {
+      for (const path of [
+        '/api/v1/recognise_user',
+        '/api/v1/detect',
+        '/api/v1/verify',
+        '/api/v1/add_user',
+        '/api/v1/users/3f2504e0-4f89-41d3-9a0c-0305e82c3301/faces',
+      ]) {
         // 8 MB declared, 64 KB sent: only a server that answers before reading the body can answer at all.
         const answer = await partialUpload(port, path, 8 * 1024 * 1024, 64 * 1024, 5_000);
         expect({ path, answer }).toEqual({ path, answer: { status: 503, errorCode: 505, retryAfter: expect.stringMatching(/^\d+$/) } });

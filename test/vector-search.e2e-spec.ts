@@ -48,7 +48,10 @@ describeEachEngine('k-NN search on pgvector', (engine) => {
     try {
       for (const ef of [1, 40, 100, 400, 1000]) {
         prisma.hnswEfSearch = ef;
-        for (const k of [1, 5]) expect(await faces.explainNearestUsers([randomUnitVector(ef + k), randomUnitVector(ef + k + 1)], k)).toMatch(/Index Scan using faces_embedding_hnsw_idx/);
+        for (const k of [1, 5])
+          expect(await faces.explainNearestUsers([randomUnitVector(ef + k), randomUnitVector(ef + k + 1)], k)).toMatch(
+            /Index Scan using faces_embedding_hnsw_idx/,
+          );
       }
       // A group photo at the API's limits: 50 faces, 10 candidates each, one statement.
       const group = Array.from({ length: 50 }, (_, i) => randomUnitVector(5000 + i));
@@ -61,7 +64,9 @@ describeEachEngine('k-NN search on pgvector', (engine) => {
 
   it('sets HNSW_EF_SEARCH per transaction (no startup option, which PgBouncer refuses), and it does not leak', async () => {
     const prisma = t.app.get(PrismaService);
-    const inside = await prisma.inVectorSearch(prisma, (tx) => tx.$queryRawUnsafe<{ ef: string }[]>(`SELECT current_setting('hnsw.ef_search') AS ef`));
+    const inside = await prisma.inVectorSearch(prisma, (tx) =>
+      tx.$queryRawUnsafe<{ ef: string }[]>(`SELECT current_setting('hnsw.ef_search') AS ef`),
+    );
     expect(inside[0].ef).toBe('77');
     const outside = await prisma.$queryRawUnsafe<{ ef: string | null }[]>(`SELECT current_setting('hnsw.ef_search', true) AS ef`);
     expect(outside[0].ef).not.toBe('77');

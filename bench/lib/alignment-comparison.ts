@@ -32,7 +32,13 @@ export function frrAtFar(scores: ScoreSet, far: number, thresholds: readonly num
   return allowed.reduce((best, point) => (point.frr < best.frr || (point.frr === best.frr && point.threshold > best.threshold) ? point : best));
 }
 
-export function alignmentFigures(label: string, people: Map<string, string[]>, pairs: LfwPair[], embeddings: Embeddings, threshold: number): AlignmentFigures {
+export function alignmentFigures(
+  label: string,
+  people: Map<string, string[]>,
+  pairs: LfwPair[],
+  embeddings: Embeddings,
+  threshold: number,
+): AlignmentFigures {
   const scores = oneToNScores(people, embeddings);
   const oneToN = oneToNScoreSet(scores);
   const scored = pairSimilarities(pairs, embeddings);
@@ -53,7 +59,13 @@ const pct = (share: number) => `${(share * 100).toFixed(2)}%`;
 
 /** The comparison as printed lines: one row per alignment, then the difference in rank-1 errors. */
 export function comparisonTable(figures: readonly AlignmentFigures[], threshold: number): string[] {
-  const header = ['alignment'.padEnd(26), 'rank-1 err.', `FRR/FAR @${threshold}`.padStart(17), ...FAR_TARGETS.map((far) => `FRR @FAR ${pct(far)}`.padStart(22)), 'pairs (best thr.)'];
+  const header = [
+    'alignment'.padEnd(26),
+    'rank-1 err.',
+    `FRR/FAR @${threshold}`.padStart(17),
+    ...FAR_TARGETS.map((far) => `FRR @FAR ${pct(far)}`.padStart(22)),
+    'pairs (best thr.)',
+  ];
   const rows = figures.map((f) => [
     f.label.padEnd(26),
     pct(f.rank1Errors).padStart(11),
@@ -72,10 +84,19 @@ export function comparisonTable(figures: readonly AlignmentFigures[], threshold:
 }
 
 /** One DET curve (1:N, old system's protocol) per alignment, with the shipped operating point. */
-export function alignmentDetSpec(figures: readonly AlignmentFigures[], shipped: AlignmentFigures, threshold: number, oldSystem: { frr: number; far: number }, subtitle: readonly string[]): TopLevelSpec {
+export function alignmentDetSpec(
+  figures: readonly AlignmentFigures[],
+  shipped: AlignmentFigures,
+  threshold: number,
+  oldSystem: { frr: number; far: number },
+  subtitle: readonly string[],
+): TopLevelSpec {
   return detSpec({
     // The shipped alignment first: detSpec draws the shipped point in the first series' colour.
-    series: [shipped, ...figures.filter((f) => f !== shipped)].map((f) => ({ name: `1:N, aligned on ${f.label} (rank-1 errors ${pct(f.rank1Errors)})`, points: detCurve(f.oneToN, DET_THRESHOLDS) })),
+    series: [shipped, ...figures.filter((f) => f !== shipped)].map((f) => ({
+      name: `1:N, aligned on ${f.label} (rank-1 errors ${pct(f.rank1Errors)})`,
+      points: detCurve(f.oneToN, DET_THRESHOLDS),
+    })),
     shipped: { label: `shipped ${threshold}: FRR ${pct(shipped.atThreshold.frr)}, FAR ${pct(shipped.atThreshold.far)}`, ...shipped.atThreshold },
     old: { label: `old system: FRR ${pct(oldSystem.frr)}, FAR ${pct(oldSystem.far)}`, ...oldSystem },
     subtitle,
@@ -109,8 +130,13 @@ export async function timeAlignments(pipelines: readonly { label: string; pipeli
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const ms = (value: number, sign = false) => `${sign && value >= 0 ? '+' : ''}${value.toFixed(2)} ms`;
-  console.log(`\nPer face, one core (ORT 1 intra-op thread), ${files.length} LFW images, shipped pipeline, alignments interleaved, best of 3 (shared CPU):`);
-  for (const run of runs) console.log(`  ${run.label.padEnd(20)} detect+align+embed ${ms(median(run.total))}, of which detect+align ${ms(median(run.beforeEmbed))}`);
+  console.log(
+    `\nPer face, one core (ORT 1 intra-op thread), ${files.length} LFW images, shipped pipeline, alignments interleaved, best of 3 (shared CPU):`,
+  );
+  for (const run of runs)
+    console.log(`  ${run.label.padEnd(20)} detect+align+embed ${ms(median(run.total))}, of which detect+align ${ms(median(run.beforeEmbed))}`);
   const vs = `${runs[1].label} minus ${runs[0].label}, median per image`;
-  console.log(`  ${vs}: detect+align+embed ${ms(median(differences.total), true)}, detect+align ${ms(median(differences.beforeEmbed), true)} (the embedder runs the same in both)`);
+  console.log(
+    `  ${vs}: detect+align+embed ${ms(median(differences.total), true)}, detect+align ${ms(median(differences.beforeEmbed), true)} (the embedder runs the same in both)`,
+  );
 }

@@ -46,7 +46,9 @@ export async function runClosedLoop(
   };
   try {
     const result = await new Promise<autocannon.Result>((resolve, reject) => {
-      const instance = autocannon(options, (error: unknown, finished) => (error ? reject(error instanceof Error ? error : new Error('autocannon failed', { cause: error })) : resolve(finished)));
+      const instance = autocannon(options, (error: unknown, finished) =>
+        error ? reject(error instanceof Error ? error : new Error('autocannon failed', { cause: error })) : resolve(finished),
+      );
       instance.on('response', (_client, statusCode, _bytes, responseTime) => {
         latencies.push(responseTime);
         if (statusCode !== 200) failures++;

@@ -13,7 +13,13 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * (the longer side of the detector's box), on a grey canvas so the detector sees it at that size, and
  * compared with the first at full size; size 0 compares the photos as they are. `pipeline` must embed faces of any size (minFaceSizePx 0).
  */
-export async function recognitionByFaceSize(pipeline: FacePipeline, lfwDir: string, threshold: number, sizes: number[], pairs = 150): Promise<string[]> {
+export async function recognitionByFaceSize(
+  pipeline: FacePipeline,
+  lfwDir: string,
+  threshold: number,
+  sizes: number[],
+  pairs = 150,
+): Promise<string[]> {
   const all = readPairs(join(lfwDir, 'pairsDevTrain.txt'));
   const chosen = [...all.filter((pair) => pair.same).slice(0, pairs), ...all.filter((pair) => !pair.same).slice(0, pairs)];
   const image = (id: string) => readFileSync(join(lfwDir, 'images', `${id}.jpg`));

@@ -4,7 +4,10 @@ import { imageForm, mapConcurrent, RunningServer } from './server.js';
 /** Enrolls each person's first LFW photo through add_user, as a client would (duplicates get their 409). */
 export async function enrollFirstPhotos(server: RunningServer, people: { person: string; files: string[] }[]): Promise<void> {
   await mapConcurrent(people, 4, ({ person, files }) =>
-    fetch(`${server.url}/api/v1/add_user`, { method: 'POST', body: imageForm(lfwPhoto(person, files[0]), { name: person, birthdate: '1980-01-01' }) }),
+    fetch(`${server.url}/api/v1/add_user`, {
+      method: 'POST',
+      body: imageForm(lfwPhoto(person, files[0]), { name: person, birthdate: '1980-01-01' }),
+    }),
   );
 }
 

@@ -6,10 +6,7 @@ describe('refinedLandmarkCrop', () => {
   const typicalFace = (crop: { x: number; y: number; side: number }): Point[] =>
     Array.from({ length: 68 }, (_, i) => {
       const angle = (i / 68) * 2 * Math.PI;
-      return [
-        crop.x + (0.4982 + 0.2759 * Math.cos(angle)) * crop.side - 0.5,
-        crop.y + (0.5973 + 0.2759 * Math.sin(angle)) * crop.side - 0.5,
-      ];
+      return [crop.x + (0.4982 + 0.2759 * Math.cos(angle)) * crop.side - 0.5, crop.y + (0.5973 + 0.2759 * Math.sin(angle)) * crop.side - 0.5];
     });
 
   it('gives back the crop in which the points sit as they typically do', () => {

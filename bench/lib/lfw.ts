@@ -12,7 +12,11 @@ export interface LfwPair {
 
 /** pairsDevTrain.txt: a count line, then "name n1 n2" (matched) or "name1 n1 name2 n2" (mismatched). */
 export function readPairs(path: string): LfwPair[] {
-  const lines = readFileSync(path, 'utf8').split('\n').slice(1).map((line) => line.trim().split(/\s+/)).filter((f) => f.length >= 3);
+  const lines = readFileSync(path, 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f.length >= 3);
   return lines.map((f) =>
     f.length === 3
       ? { a: imageId(f[0], Number(f[1])), b: imageId(f[0], Number(f[2])), same: true }
@@ -51,7 +55,7 @@ export function pairSimilarities(pairs: LfwPair[], embeddings: Embeddings): { sa
 }
 
 export function pairAccuracy(scored: { same: boolean; similarity: number }[], threshold: number): number {
-  const correct = scored.filter((p) => (p.similarity >= threshold) === p.same).length;
+  const correct = scored.filter((p) => p.similarity >= threshold === p.same).length;
   return correct / scored.length;
 }
 

@@ -51,7 +51,9 @@ process.stdout.write(JSON.stringify(probes));
 `;
 
 function probeLiveness(url: string, delayMs: number, durationMs: number): Promise<number[]> {
-  const prober = spawn(process.execPath, ['--input-type=module', '-e', PROBER, url, String(delayMs), String(durationMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const prober = spawn(process.execPath, ['--input-type=module', '-e', PROBER, url, String(delayMs), String(durationMs)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   prober.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));

@@ -116,7 +116,12 @@ export function histogramSpec(input: {
           data: { values: panel.values },
           mark: { type: 'rect', opacity: 0.55 },
           encoding: {
-            x: { field: 'start', type: 'quantitative', scale: { domain: xDomain, nice: false }, axis: { title: 'Cosine similarity', values: ticks, format: '.1f' } },
+            x: {
+              field: 'start',
+              type: 'quantitative',
+              scale: { domain: xDomain, nice: false },
+              axis: { title: 'Cosine similarity', values: ticks, format: '.1f' },
+            },
             x2: { field: 'end' },
             y: { field: 'share', type: 'quantitative', axis: { title: 'Share of attempts (%)' } },
             color: {

@@ -29,7 +29,12 @@ export function realLookingDataset(real: Map<string, Float32Array>, faceCount: n
   const gallery = people.map((ids) => real.get(ids[0])!);
   const withSecond = people.filter((ids) => ids.length >= 2);
   const step = Math.max(1, Math.floor(withSecond.length / probeCount));
-  const probeIds = new Set(withSecond.filter((_, i) => i % step === 0).slice(0, probeCount).map((ids) => ids[1]));
+  const probeIds = new Set(
+    withSecond
+      .filter((_, i) => i % step === 0)
+      .slice(0, probeCount)
+      .map((ids) => ids[1]),
+  );
   const bases = [...real.keys()].filter((id) => !probeIds.has(id)).map((id) => real.get(id)!);
   const galleryCount = Math.min(gallery.length, faceCount);
   const lookalikeCount = Math.min(faceCount - galleryCount, Math.round(faceCount * LOOKALIKE_SHARE));
@@ -48,7 +53,13 @@ export function realLookingDataset(real: Map<string, Float32Array>, faceCount: n
 }
 
 /** Without the bench:accuracy cache: random unit vectors, probes are stored faces moved to `probeSimilarity`. */
-export function syntheticDataset(faceCount: number, probeCount: number, probeSimilarity: number, random: () => number, dimension: number): ScaleDataset {
+export function syntheticDataset(
+  faceCount: number,
+  probeCount: number,
+  probeSimilarity: number,
+  random: () => number,
+  dimension: number,
+): ScaleDataset {
   const stored: Float32Array[] = [];
   return {
     description: `${faceCount} random unit vectors; probes: stored faces moved to cosine ${probeSimilarity}`,

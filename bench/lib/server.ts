@@ -34,7 +34,8 @@ export const benchDatabaseUrl: string | undefined = process.env.DATABASE_URL || 
  * itself stays reusable.
  */
 export async function startServer(env: Record<string, string> = {}, seedDataDir?: string): Promise<RunningServer> {
-  if (seedDataDir && benchDatabaseUrl) throw new Error('--prefilled DIR is an embedded database; with DATABASE_URL, fill that database with bench:scale instead');
+  if (seedDataDir && benchDatabaseUrl)
+    throw new Error('--prefilled DIR is an embedded database; with DATABASE_URL, fill that database with bench:scale instead');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'face-matrix-bench-'));
   if (seedDataDir) await cp(seedDataDir, dataDir, { recursive: true });
   const port = await freePort();

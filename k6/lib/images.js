@@ -11,9 +11,14 @@ export function loadImages() {
   const dir = __ENV.IMAGES_DIR;
   if (!dir) throw new Error('set IMAGES_DIR to a folder of face photos (see docs/deployment.md)');
   const listPath = __ENV.IMAGES_LIST || `${dir.replace(/\/$/, '')}/images.txt`;
-  for (const [name, value] of [['IMAGES_DIR', dir], ['IMAGES_LIST', listPath]]) {
+  for (const [name, value] of [
+    ['IMAGES_DIR', dir],
+    ['IMAGES_LIST', listPath],
+  ]) {
     if (!isAbsolute(value)) {
-      throw new Error(`${name} must be an absolute path (got "${value}"): k6 resolves relative paths against k6/lib/, e.g. -e ${name}="$(realpath ${value})"`);
+      throw new Error(
+        `${name} must be an absolute path (got "${value}"): k6 resolves relative paths against k6/lib/, e.g. -e ${name}="$(realpath ${value})"`,
+      );
     }
   }
   const limit = Number(__ENV.MAX_IMAGES || 200);

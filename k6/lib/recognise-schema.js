@@ -32,7 +32,8 @@ export function recogniseBodyProblems(body) {
     else {
       if (!isIsoDate(key.expiresAt)) problems.push('enrollmentKey.expiresAt must be an ISO-8601 date');
       const metadata = key.metadata;
-      if (!isObject(metadata) || !isBox(metadata.box) || !isNumber(metadata.detection_score)) problems.push('enrollmentKey.metadata must hold box and detection_score');
+      if (!isObject(metadata) || !isBox(metadata.box) || !isNumber(metadata.detection_score))
+        problems.push('enrollmentKey.metadata must hold box and detection_score');
     }
   } else {
     problems.push(`status must be "success" or "failure", got ${JSON.stringify(body.status)}`);

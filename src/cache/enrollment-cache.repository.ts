@@ -62,7 +62,13 @@ export class EnrollmentCacheRepository {
       this.embedder.id,
     );
     const row = rows[0];
-    return row ? { embedding: fromVectorLiteral(row.embedding, this.embedder.dimension), metadata: parseEnrollmentKeyMetadata(row.metadata), expiresAt: row.expires_at } : null;
+    return row
+      ? {
+          embedding: fromVectorLiteral(row.embedding, this.embedder.dimension),
+          metadata: parseEnrollmentKeyMetadata(row.metadata),
+          expiresAt: row.expires_at,
+        }
+      : null;
   }
 
   /** Deletes every expired entry; returns how many went. */

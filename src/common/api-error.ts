@@ -71,7 +71,11 @@ export class ApiError extends Error {
 
   /** The body's Content-Type (or its charset) is not one the route takes. */
   static unsupportedBodyType(accepted: readonly string[]): ApiError {
-    return new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, ErrorCode.UNSUPPORTED_BODY_TYPE, `Unsupported request body: send ${accepted.join(' or ')}`);
+    return new ApiError(
+      HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+      ErrorCode.UNSUPPORTED_BODY_TYPE,
+      `Unsupported request body: send ${accepted.join(' or ')}`,
+    );
   }
 
   static userNotFound(): ApiError {
@@ -120,11 +124,15 @@ export class ApiError extends Error {
   }
 
   static databaseUnavailable(): ApiError {
-    return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.DATABASE_UNAVAILABLE, 'Database unavailable, retry later', undefined, { 'Retry-After': '5' });
+    return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.DATABASE_UNAVAILABLE, 'Database unavailable, retry later', undefined, {
+      'Retry-After': '5',
+    });
   }
 
   static inferenceUnavailable(): ApiError {
-    return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.INFERENCE_UNAVAILABLE, 'Inference backend unavailable, retry later', undefined, { 'Retry-After': '5' });
+    return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.INFERENCE_UNAVAILABLE, 'Inference backend unavailable, retry later', undefined, {
+      'Retry-After': '5',
+    });
   }
 
   static unauthorized(): ApiError {
@@ -143,8 +151,14 @@ export class ApiError extends Error {
   }
 
   static pipelineTimeout(timeoutMs: number): ApiError {
-    return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.PIPELINE_TIMEOUT, `Image processing took longer than ${timeoutMs} ms, retry later`, undefined, {
-      'Retry-After': '2',
-    });
+    return new ApiError(
+      HttpStatus.SERVICE_UNAVAILABLE,
+      ErrorCode.PIPELINE_TIMEOUT,
+      `Image processing took longer than ${timeoutMs} ms, retry later`,
+      undefined,
+      {
+        'Retry-After': '2',
+      },
+    );
   }
 }

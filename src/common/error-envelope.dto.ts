@@ -29,7 +29,12 @@ export class ErrorEnvelopeDto {
   @ApiProperty({ enum: ['error'] })
   status: 'error';
 
-  @ApiProperty({ type: 'integer', description: 'Stable code per error kind; see the table in the README', enum: Object.values(ErrorCode), example: 601 })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Stable code per error kind; see the table in the README',
+    enum: Object.values(ErrorCode),
+    example: 601,
+  })
   error_code: number;
 
   @ApiProperty({ example: 'Face not detected in the image' })
@@ -50,7 +55,9 @@ const ERRORS: Record<number, { title: string; note?: string; examples: Record<st
     title: 'Invalid input',
     note: 'Validation errors (400) name each refused field in `details`; 401 is a request that cannot be parsed.',
     examples: {
-      invalidField: ApiError.badRequest('Invalid request', [{ field: 'birthdate', message: 'birthdate must be a real date in YYYY-MM-DD form, from 1900-01-01 up to today' }]),
+      invalidField: ApiError.badRequest('Invalid request', [
+        { field: 'birthdate', message: 'birthdate must be a real date in YYYY-MM-DD form, from 1900-01-01 up to today' },
+      ]),
       neitherKeyNorImage: ApiError.badRequest('Exactly one of req_id and image is required', [
         { field: 'req_id', message: 'give exactly one of req_id and image' },
         { field: 'image', message: 'give exactly one of req_id and image' },
@@ -61,7 +68,9 @@ const ERRORS: Record<number, { title: string; note?: string; examples: Record<st
       invalidCandidates: ApiError.badRequest('Invalid request', [{ field: 'candidates', message: 'candidates must be a whole number from 1 to 10' }]),
       invalidLimit: ApiError.badRequest('Invalid request', [{ field: 'limit', message: 'limit must not be greater than 200' }]),
       invalidCursor: ApiError.badRequest('Invalid cursor', [{ field: 'cursor', message: 'cursor is not a value returned by this API' }]),
-      missingImage: ApiError.badRequest('An image file is required', [{ field: 'image', message: 'send a JPEG, PNG or WebP file in the `image` field' }]),
+      missingImage: ApiError.badRequest('An image file is required', [
+        { field: 'image', message: 'send a JPEG, PNG or WebP file in the `image` field' },
+      ]),
       unexpectedField: new ApiError(400, ErrorCode.MALFORMED_REQUEST, 'Unexpected field'),
       malformedJson: new ApiError(400, ErrorCode.MALFORMED_REQUEST, 'Malformed JSON body'),
     },
@@ -73,8 +82,14 @@ const ERRORS: Record<number, { title: string; note?: string; examples: Record<st
     note: 'For 471, `details[0].user_id` is the user this face is enrolled as and `details[0].similarity` how close it is.',
     examples: { faceAlreadyEnrolled: ApiError.faceAlreadyEnrolled(EXAMPLE_USER_ID, 0.83), emailTaken: ApiError.emailTaken() },
   },
-  413: { title: 'Upload larger than MAX_UPLOAD_BYTES', examples: { uploadTooLarge: new ApiError(413, ErrorCode.UPLOAD_TOO_LARGE, 'Upload too large') } },
-  415: { title: 'Not a JPEG, PNG or WebP image, or a body encoding the route does not take', examples: { notAnImage: ApiError.unsupportedImage(), unsupportedBody: ApiError.unsupportedBodyType(['application/json', 'multipart/form-data']) } },
+  413: {
+    title: 'Upload larger than MAX_UPLOAD_BYTES',
+    examples: { uploadTooLarge: new ApiError(413, ErrorCode.UPLOAD_TOO_LARGE, 'Upload too large') },
+  },
+  415: {
+    title: 'Not a JPEG, PNG or WebP image, or a body encoding the route does not take',
+    examples: { notAnImage: ApiError.unsupportedImage(), unsupportedBody: ApiError.unsupportedBodyType(['application/json', 'multipart/form-data']) },
+  },
   422: {
     title: 'The image decodes but cannot be used',
     examples: {
@@ -89,7 +104,10 @@ const ERRORS: Record<number, { title: string; note?: string; examples: Record<st
     note: 'More than RATE_LIMIT_PER_MINUTE requests in a minute per key (per IP without keys); wait Retry-After seconds.',
     examples: { rateLimited: ApiError.rateLimited(42) },
   },
-  500: { title: 'Unexpected failure; the message never carries internals', examples: { internal: new ApiError(500, ErrorCode.INTERNAL, 'Internal server error') } },
+  500: {
+    title: 'Unexpected failure; the message never carries internals',
+    examples: { internal: new ApiError(500, ErrorCode.INTERNAL, 'Internal server error') },
+  },
   503: {
     title: 'Temporarily unavailable',
     note: 'Retry after Retry-After seconds.',
@@ -125,7 +143,9 @@ export function ApiErrorResponse(status: number, ...exampleNames: string[]): Met
   // A code with one kind of message names it; one with several (400's fields) is explained by the note.
   const codes = [...messagesByCode].map(([code, messages]) => (messages.length === 1 ? `${code} (${messages[0]})` : String(code)));
   const description = `${known.title}: error_code ${codes.join(', ')}.${known.note ? ` ${known.note}` : ''}`;
-  const examples = Object.fromEntries(errors.map(([name, error]) => [name, { summary: `${error.errorCode}: ${error.message}`, value: envelopeOf(error) }]));
+  const examples = Object.fromEntries(
+    errors.map(([name, error]) => [name, { summary: `${error.errorCode}: ${error.message}`, value: envelopeOf(error) }]),
+  );
   return ApiResponse({ status, description, type: ErrorEnvelopeDto, examples });
 }
 

@@ -96,7 +96,9 @@ describe('closeConnectionsAfterResponse with drainAndClose', () => {
     open();
     expect(await first).toEqual({ connection: 'close', body: 'ok' });
     // A new connection is refused: the listener is closed.
-    await expect(new Promise((resolve, reject) => connect(port, '127.0.0.1', () => resolve('connected')).on('error', reject))).rejects.toThrow(/ECONNREFUSED/);
+    await expect(new Promise((resolve, reject) => connect(port, '127.0.0.1', () => resolve('connected')).on('error', reject))).rejects.toThrow(
+      /ECONNREFUSED/,
+    );
     await expect(exitCode).resolves.toBe(0);
     agent.destroy();
   });

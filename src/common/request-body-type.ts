@@ -26,7 +26,8 @@ export class RequestBodyTypeInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<Request>();
     if (request.method === 'POST' && carriesBody(request)) {
-      const accepted = this.reflector.getAllAndOverride<BodyType[] | undefined>(ACCEPTED_BODIES, [context.getHandler(), context.getClass()]) ?? DEFAULT_BODIES;
+      const accepted =
+        this.reflector.getAllAndOverride<BodyType[] | undefined>(ACCEPTED_BODIES, [context.getHandler(), context.getClass()]) ?? DEFAULT_BODIES;
       if (!request.is([...accepted])) throw ApiError.unsupportedBodyType(accepted);
     }
     return next.handle();

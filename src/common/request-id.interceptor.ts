@@ -7,8 +7,8 @@ import { map, Observable } from 'rxjs';
 export class RequestIdBodyInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const requestId = context.switchToHttp().getRequest<Request>().requestId;
-    return next.handle().pipe(
-      map((body: unknown) => (body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...body, requestId } : body)),
-    );
+    return next
+      .handle()
+      .pipe(map((body: unknown) => (body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...body, requestId } : body)));
   }
 }

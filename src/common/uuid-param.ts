@@ -5,6 +5,8 @@ import { ApiError } from './api-error.js';
 export function UuidParam(name: string): ParameterDecorator {
   return Param(
     name,
-    new ParseUUIDPipe({ exceptionFactory: () => ApiError.badRequest(`${name} must be a UUID`, [{ field: name, message: `${name} must be a UUID` }]) }),
+    new ParseUUIDPipe({
+      exceptionFactory: () => ApiError.badRequest(`${name} must be a UUID`, [{ field: name, message: `${name} must be a UUID` }]),
+    }),
   );
 }

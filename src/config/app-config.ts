@@ -67,7 +67,14 @@ export class AppConfig {
     this.pipelineTimeoutMs = env.PIPELINE_TIMEOUT_MS;
     this.corsOrigins = splitList(env.CORS_ORIGINS);
     this.shutdownDrainMs = env.SHUTDOWN_DRAIN_MS;
-    this.trustProxy = env.TRUST_PROXY === undefined ? false : env.TRUST_PROXY === 'true' ? true : /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY;
+    this.trustProxy =
+      env.TRUST_PROXY === undefined
+        ? false
+        : env.TRUST_PROXY === 'true'
+          ? true
+          : /^\d+$/.test(env.TRUST_PROXY)
+            ? Number(env.TRUST_PROXY)
+            : env.TRUST_PROXY;
   }
 
   get usesEmbeddedDatabase(): boolean {
@@ -76,5 +83,8 @@ export class AppConfig {
 }
 
 function splitList(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
 }

@@ -28,7 +28,13 @@ describe('validateEnvironment', () => {
 
   it('parses numbers, lists and URLs', () => {
     const config = new AppConfig(
-      validateEnvironment({ PORT: '9000', API_KEYS: ' a , b ,,', MATCH_THRESHOLD: '0.42', DATABASE_URL: 'postgresql://u@h/db', INFERENCE_BACKEND: 'triton' }),
+      validateEnvironment({
+        PORT: '9000',
+        API_KEYS: ' a , b ,,',
+        MATCH_THRESHOLD: '0.42',
+        DATABASE_URL: 'postgresql://u@h/db',
+        INFERENCE_BACKEND: 'triton',
+      }),
     );
     expect(config.port).toBe(9000);
     expect(config.apiKeys).toEqual(['a', 'b']);
@@ -49,7 +55,9 @@ describe('validateEnvironment', () => {
   });
 
   it('parses the reliability settings and refuses nonsense', () => {
-    const config = new AppConfig(validateEnvironment({ RATE_LIMIT_PER_MINUTE: '0', MAX_INFLIGHT_RECOGNITIONS: '2', CORS_ORIGINS: 'https://a.example, https://b.example' }));
+    const config = new AppConfig(
+      validateEnvironment({ RATE_LIMIT_PER_MINUTE: '0', MAX_INFLIGHT_RECOGNITIONS: '2', CORS_ORIGINS: 'https://a.example, https://b.example' }),
+    );
     expect(config.rateLimitPerMinute).toBe(0);
     expect(config.maxInflightRecognitions).toBe(2);
     expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);

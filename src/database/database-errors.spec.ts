@@ -48,14 +48,29 @@ describe('database errors', () => {
   it('classify refused and cut connections, and Prisma codes for them', () => {
     expect(isDatabaseUnavailable(Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' }))).toBe(true);
     expect(isDatabaseUnavailable(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }))).toBe(true);
-    expect(isDatabaseUnavailable(new Prisma.PrismaClientKnownRequestError('Too many database connections opened', { code: 'P2037', clientVersion: 'test' }))).toBe(true);
-    expect(isDatabaseUnavailable(new Prisma.PrismaClientKnownRequestError('Transaction API error: Unable to start a transaction in the given time.', { code: 'P2028', clientVersion: 'test' }))).toBe(true);
+    expect(
+      isDatabaseUnavailable(
+        new Prisma.PrismaClientKnownRequestError('Too many database connections opened', { code: 'P2037', clientVersion: 'test' }),
+      ),
+    ).toBe(true);
+    expect(
+      isDatabaseUnavailable(
+        new Prisma.PrismaClientKnownRequestError('Transaction API error: Unable to start a transaction in the given time.', {
+          code: 'P2028',
+          clientVersion: 'test',
+        }),
+      ),
+    ).toBe(true);
     expect(isDatabaseUnavailable(new Error('something else'))).toBe(false);
   });
 
   it('describe an error by code and PostgreSQL words, without addresses', () => {
-    expect(describeDatabaseError(Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' }))).toBe('cannot connect (ECONNREFUSED)');
-    expect(describeDatabaseError(rawQueryFailure('53300', 'sorry, too many clients already'))).toBe('SQLSTATE 53300: sorry, too many clients already');
+    expect(describeDatabaseError(Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' }))).toBe(
+      'cannot connect (ECONNREFUSED)',
+    );
+    expect(describeDatabaseError(rawQueryFailure('53300', 'sorry, too many clients already'))).toBe(
+      'SQLSTATE 53300: sorry, too many clients already',
+    );
     expect(describeDatabaseError(new Error('getaddrinfo failed for 10.1.2.3:5432'))).toBe('getaddrinfo failed for <address>');
   });
 });

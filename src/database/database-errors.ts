@@ -5,7 +5,8 @@ import { Prisma } from '../generated/prisma/client.js';
 const UNREACHABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2037']);
 /** Node and pg errors seen when the server is down or the connection is cut. */
 // "Can't reach database server" is how a failed raw query (P2010) reports a refused connection.
-const CONNECTION_ERROR = /Can't reach database server|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|server closed the connection|database system is (starting up|shutting down)/i;
+const CONNECTION_ERROR =
+  /Can't reach database server|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|server closed the connection|database system is (starting up|shutting down)/i;
 const SOCKET_CODES = /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)$/;
 /** Driver-adapter error kinds (Prisma 7) that mean the connection, not the statement, failed. */
 const UNREACHABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'TransactionWriteConflict']);
@@ -33,7 +34,13 @@ export class DatabaseNotReadyError extends Error {
 export function sqlStateOf(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; current && typeof current === 'object' && depth < 6; depth++) {
-    const candidate = current as { code?: unknown; originalCode?: unknown; meta?: { driverAdapterError?: unknown }; cause?: unknown; message?: unknown };
+    const candidate = current as {
+      code?: unknown;
+      originalCode?: unknown;
+      meta?: { driverAdapterError?: unknown };
+      cause?: unknown;
+      message?: unknown;
+    };
     for (const code of [candidate.originalCode, candidate.code]) {
       if (typeof code === 'string' && isSqlState(code)) return code;
     }
@@ -98,7 +105,8 @@ function isObject(value: unknown): value is object {
 /** A short reason for logs and the readiness report: codes and PostgreSQL's words, never addresses. */
 export function describeDatabaseError(error: unknown): string {
   const state = sqlStateOf(error);
-  const message = isObject(error) && typeof (error as { message?: unknown }).message === 'string' ? (error as { message: string }).message : String(error);
+  const message =
+    isObject(error) && typeof (error as { message?: unknown }).message === 'string' ? (error as { message: string }).message : String(error);
   if (state !== undefined) {
     const text = /Message: `([^`]*)`/.exec(message)?.[1] ?? message;
     return `SQLSTATE ${state}: ${text.split('\n')[0].slice(0, 200)}`;
@@ -109,11 +117,15 @@ export function describeDatabaseError(error: unknown): string {
     if (typeof code === 'string' && SOCKET_CODES.test(code)) return `cannot connect (${code})`;
     current = (current as { cause?: unknown }).cause;
   }
-  return message.replace(/\d{1,3}(\.\d{1,3}){3}(:\d+)?/g, '<address>').split('\n')[0].slice(0, 200);
+  return message
+    .replace(/\d{1,3}(\.\d{1,3}){3}(:\d+)?/g, '<address>')
+    .split('\n')[0]
+    .slice(0, 200);
 }
 
 /** Node's codes for a server certificate it does not trust. */
-const UNTRUSTED_CERTIFICATE = /^(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH)$/;
+const UNTRUSTED_CERTIFICATE =
+  /^(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH)$/;
 
 /**
  * A start-up failure with what to do about it, where the cause is a known setup mistake; otherwise
@@ -127,7 +139,7 @@ export function explainStartFailure(error: unknown): unknown {
       const said = (current as { message?: unknown }).message;
       return new Error(
         `The database server's TLS certificate is not trusted (${code}: ${String(said)}). node-postgres verifies it for every sslmode but disable: ` +
-          'give the CA with sslrootcert=/path/ca.pem, or add uselibpqcompat=true to DATABASE_URL for libpq\'s meaning of sslmode=require (encrypted, unverified). See docs/postgresql.md',
+          "give the CA with sslrootcert=/path/ca.pem, or add uselibpqcompat=true to DATABASE_URL for libpq's meaning of sslmode=require (encrypted, unverified). See docs/postgresql.md",
         { cause: error },
       );
     }

@@ -12,7 +12,9 @@ describe('DatabaseStartup', () => {
       if (++attempts < 3) throw refused();
     });
     expect(attempts).toBe(3);
-    expect(descriptions[2]).toMatch(/^starting: connecting and applying migrations; attempt 2 failed: cannot connect \(ECONNREFUSED\); retrying until /);
+    expect(descriptions[2]).toMatch(
+      /^starting: connecting and applying migrations; attempt 2 failed: cannot connect \(ECONNREFUSED\); retrying until /,
+    );
     expect(startup.ready).toBe(true);
     expect(() => startup.assertReady()).not.toThrow();
   });

@@ -60,7 +60,9 @@ describe('migrations', () => {
   it('report the first error, named and with its remedy, not what the aborted transaction says next', async () => {
     const { runner, statements } = fakeRunner([], /CREATE EXTENSION/);
     const failure = applyMigrations(runner, [{ name: '1_init', sql: 'CREATE EXTENSION IF NOT EXISTS vector;', checksum: 'aa' }]);
-    await expect(failure).rejects.toThrow(/^Migration 1_init failed: .*CREATE EXTENSION vector;.* as a superuser.*PostgreSQL said: permission denied to create extension "vector"/);
+    await expect(failure).rejects.toThrow(
+      /^Migration 1_init failed: .*CREATE EXTENSION vector;.* as a superuser.*PostgreSQL said: permission denied to create extension "vector"/,
+    );
     expect(statements.at(-1)).toBe('ROLLBACK');
   });
 });

@@ -29,10 +29,12 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "applied_steps_count" INTEGER NOT NULL DEFAULT 0
 )`;
 
-
 export async function readMigrations(migrationsDir: string): Promise<Migration[]> {
   const entries = await readdir(migrationsDir, { withFileTypes: true });
-  const names = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const names = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(migrationsDir, name, 'migration.sql'), 'utf8');
@@ -76,7 +78,9 @@ export async function applyMigrations(runner: SqlRunner, migrations: Migration[]
     // The first error is the cause: a failing ROLLBACK ("current transaction is aborted", a dead
     // connection) must not replace it.
     await runner.execScript('ROLLBACK').catch(() => undefined);
-    throw error instanceof MigrationError || !REMEDIES.some(([pattern]) => pattern.test(String(error))) ? error : new MigrationError(undefined, error);
+    throw error instanceof MigrationError || !REMEDIES.some(([pattern]) => pattern.test(String(error)))
+      ? error
+      : new MigrationError(undefined, error);
   }
 }
 
@@ -98,7 +102,10 @@ const REMEDIES: [RegExp, string][] = [
     /permission denied to create extension "vector"/,
     'the database role may not create the pgvector extension (it is not a trusted extension): run `CREATE EXTENSION vector;` once as a superuser in this database, then start again (docs/postgresql.md)',
   ],
-  [/extension "vector" is not available|could not open extension control file/, 'pgvector is not installed on the PostgreSQL server (docs/postgresql.md)'],
+  [
+    /extension "vector" is not available|could not open extension control file/,
+    'pgvector is not installed on the PostgreSQL server (docs/postgresql.md)',
+  ],
   [/permission denied for schema/, 'the database role needs CREATE on its schema: `GRANT CREATE ON SCHEMA public TO <role>;` (docs/postgresql.md)'],
 ];
 

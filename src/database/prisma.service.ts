@@ -20,7 +20,17 @@ const TRANSACTION_OPTIONS = { maxWait: CONNECT_TIMEOUT_MS, timeout: 10_000 };
 /** The client a repository runs on: the service itself, or the client of an open transaction. */
 export type DbClient = Omit<
   PrismaService,
-  '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends' | 'ping' | 'onApplicationShutdown' | 'inVectorSearch' | 'started' | 'startup' | 'hnswEfSearch'
+  | '$connect'
+  | '$disconnect'
+  | '$on'
+  | '$transaction'
+  | '$extends'
+  | 'ping'
+  | 'onApplicationShutdown'
+  | 'inVectorSearch'
+  | 'started'
+  | 'startup'
+  | 'hnswEfSearch'
 >;
 
 /**

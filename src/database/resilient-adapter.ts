@@ -4,7 +4,10 @@ import type { DatabaseStartup } from './database-startup.js';
 
 /** A statement that only reads: running it twice is harmless. Anything that might write is not retried. */
 export function isReadOnlyStatement(sql: string): boolean {
-  return /^\s*(SELECT|WITH)\b/i.test(sql) && !/\b(INSERT|UPDATE|DELETE|MERGE|nextval|setval|set_config|pg_advisory\w*)\b|\bFOR\s+(UPDATE|SHARE|NO KEY|KEY)\b/i.test(sql);
+  return (
+    /^\s*(SELECT|WITH)\b/i.test(sql) &&
+    !/\b(INSERT|UPDATE|DELETE|MERGE|nextval|setval|set_config|pg_advisory\w*)\b|\bFOR\s+(UPDATE|SHARE|NO KEY|KEY)\b/i.test(sql)
+  );
 }
 
 /** Runs `work`, and once more (on another pooled connection) when the first try's connection died under it. */

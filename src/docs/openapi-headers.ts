@@ -6,7 +6,8 @@ const HEADERS: Record<string, { name: string; header: HeaderObject }> = {
   RequestId: {
     name: 'x-request-id',
     header: {
-      description: "On every response: the client's own x-request-id when it is 1-128 characters of [A-Za-z0-9._:-], else a new UUID. JSON bodies repeat it as `requestId`.",
+      description:
+        "On every response: the client's own x-request-id when it is 1-128 characters of [A-Za-z0-9._:-], else a new UUID. JSON bodies repeat it as `requestId`.",
       required: true,
       schema: { type: 'string', example: '2b1c9c1e-4a0e-4a47-9d61-0f5d3c1f3b9e' },
     },
@@ -24,7 +25,10 @@ const HEADERS: Record<string, { name: string; header: HeaderObject }> = {
   },
   RateLimitLimit: {
     name: 'X-RateLimit-Limit',
-    header: { description: 'Requests allowed per minute (RATE_LIMIT_PER_MINUTE); absent when rate limiting is off', schema: { type: 'integer', example: 600 } },
+    header: {
+      description: 'Requests allowed per minute (RATE_LIMIT_PER_MINUTE); absent when rate limiting is off',
+      schema: { type: 'integer', example: 600 },
+    },
   },
   RateLimitRemaining: {
     name: 'X-RateLimit-Remaining',
@@ -36,7 +40,9 @@ const HEADERS: Record<string, { name: string; header: HeaderObject }> = {
   },
 };
 
-const ref = (key: keyof typeof HEADERS): HeadersObject => ({ [HEADERS[key].name]: { $ref: `#/components/headers/${key}` } satisfies ReferenceObject });
+const ref = (key: keyof typeof HEADERS): HeadersObject => ({
+  [HEADERS[key].name]: { $ref: `#/components/headers/${key}` } satisfies ReferenceObject,
+});
 
 /** For recognise_user's 200. */
 export const SERVER_TIMING_HEADER: HeadersObject = ref('ServerTiming');

@@ -7,7 +7,13 @@ describe('estimateSimilarity', () => {
     const angle = 0.3;
     const scale = 1.7;
     const truth = { a: scale * Math.cos(angle), b: scale * Math.sin(angle), tx: 12.5, ty: -40 };
-    const from: Point[] = [[10, 20], [60, 22], [35, 50], [15, 75], [58, 77]];
+    const from: Point[] = [
+      [10, 20],
+      [60, 22],
+      [35, 50],
+      [15, 75],
+      [58, 77],
+    ];
     const to = from.map((p) => applySimilarity(truth, p));
     const estimated = estimateSimilarity(from, to);
     expect(estimated.a).toBeCloseTo(truth.a, 9);
@@ -27,7 +33,18 @@ describe('estimateSimilarity', () => {
   });
 
   it('rejects degenerate input', () => {
-    expect(() => estimateSimilarity([[1, 1], [1, 1]], [[0, 0], [1, 1]])).toThrow(/Degenerate/);
+    expect(() =>
+      estimateSimilarity(
+        [
+          [1, 1],
+          [1, 1],
+        ],
+        [
+          [0, 0],
+          [1, 1],
+        ],
+      ),
+    ).toThrow(/Degenerate/);
   });
 });
 
@@ -40,7 +57,8 @@ describe('alignFace', () => {
     const landmarks = ARCFACE_TEMPLATE.map((p) => applySimilarity(placement, p));
     for (const [x, y] of landmarks) {
       for (let dy = -2; dy <= 2; dy++)
-        for (let dx = -2; dx <= 2; dx++) data.fill(255, ((Math.round(y) + dy) * width + Math.round(x) + dx) * 3, ((Math.round(y) + dy) * width + Math.round(x) + dx) * 3 + 3);
+        for (let dx = -2; dx <= 2; dx++)
+          data.fill(255, ((Math.round(y) + dy) * width + Math.round(x) + dx) * 3, ((Math.round(y) + dy) * width + Math.round(x) + dx) * 3 + 3);
     }
     const image: RgbImage = { data, width, height: width };
     const aligned = alignFace(image, landmarks);

@@ -23,15 +23,28 @@ export interface Similarity {
 export function estimateSimilarity(from: readonly Point[], to: readonly Point[]): Similarity {
   if (from.length !== to.length || from.length < 2) throw new Error('Need two equal lists of at least 2 points');
   const n = from.length;
-  let fx = 0, fy = 0, tx = 0, ty = 0;
+  let fx = 0,
+    fy = 0,
+    tx = 0,
+    ty = 0;
   for (let i = 0; i < n; i++) {
-    fx += from[i][0]; fy += from[i][1]; tx += to[i][0]; ty += to[i][1];
+    fx += from[i][0];
+    fy += from[i][1];
+    tx += to[i][0];
+    ty += to[i][1];
   }
-  fx /= n; fy /= n; tx /= n; ty /= n;
-  let dot = 0, cross = 0, norm = 0;
+  fx /= n;
+  fy /= n;
+  tx /= n;
+  ty /= n;
+  let dot = 0,
+    cross = 0,
+    norm = 0;
   for (let i = 0; i < n; i++) {
-    const px = from[i][0] - fx, py = from[i][1] - fy;
-    const qx = to[i][0] - tx, qy = to[i][1] - ty;
+    const px = from[i][0] - fx,
+      py = from[i][1] - fy;
+    const qx = to[i][0] - tx,
+      qy = to[i][1] - ty;
     dot += px * qx + py * qy;
     cross += px * qy - py * qx;
     norm += px * px + py * py;

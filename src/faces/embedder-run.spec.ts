@@ -6,7 +6,14 @@ import { RgbImage, toPlanarTensor, toTensor } from './rgb-image.js';
 /** A 2x1 image: a red-ish pixel then a blue-ish one, interleaved RGB. */
 const twoPixels: RgbImage = { data: Uint8Array.from([200, 100, 0, 10, 20, 255]), width: 2, height: 1 };
 
-const shipped: EmbedderPreprocessing = { colourOrder: 'BGR', mean: [127, 127, 127], std: [128, 128, 128], layout: 'NCHW', templateSize: 112, flipAugmentation: true };
+const shipped: EmbedderPreprocessing = {
+  colourOrder: 'BGR',
+  mean: [127, 127, 127],
+  std: [128, 128, 128],
+  layout: 'NCHW',
+  templateSize: 112,
+  flipAugmentation: true,
+};
 
 describe('toTensor', () => {
   it('NCHW in the declared channel order, (x - mean) / std per channel', () => {
@@ -17,7 +24,7 @@ describe('toTensor', () => {
     expect(Array.from(bgr)).toEqual([0, 255, 0, -40, 0, -38]);
   });
 
-  it('NHWC keeps each pixel\'s channels together', () => {
+  it("NHWC keeps each pixel's channels together", () => {
     const nhwc = toTensor(twoPixels, { colourOrder: 'RGB', layout: 'NHWC', mean: [0, 0, 0], std: [1, 1, 1] });
     expect(Array.from(nhwc)).toEqual([200, 100, 0, 10, 20, 255]);
   });
@@ -49,7 +56,7 @@ const embedder = (maxBatchSize: number, preprocessing: EmbedderPreprocessing = s
   new EmbedderContract('mine', 'pixels', 'vector', maxBatchSize, 3, 'f'.repeat(64), preprocessing);
 
 describe('runEmbedder', () => {
-  it('sends the crops in runs of the embedder\'s batch, under its tensor names and layout, and keeps the rows in order', async () => {
+  it("sends the crops in runs of the embedder's batch, under its tensor names and layout, and keeps the rows in order", async () => {
     const { backend, runs } = fakeBackend(3);
     const rows = await runEmbedder(backend, embedder(2, { ...shipped, layout: 'NHWC' }), [crop(1), crop(2), crop(3)]);
     expect(runs).toEqual([
@@ -80,7 +87,12 @@ describe('runEmbedder', () => {
 
 describe('embedderRuns', () => {
   const sizes = (crops: number, perRun: number, cropsPerGroup: number, parallelRuns: number) =>
-    embedderRuns(Array.from({ length: crops }, (_, i) => i), perRun, cropsPerGroup, parallelRuns).map((run) => run.length);
+    embedderRuns(
+      Array.from({ length: crops }, (_, i) => i),
+      perRun,
+      cropsPerGroup,
+      parallelRuns,
+    ).map((run) => run.length);
 
   it('balances runs under the batch, a face and its mirror together', () => {
     expect(sizes(16, 16, 2, 1)).toEqual([16]);

@@ -8,7 +8,8 @@ export function embedderInput(crops: readonly RgbImage[], embedder: EmbedderCont
   const perCrop = 3 * size * size;
   const data = new Float32Array(crops.length * perCrop);
   crops.forEach((crop, index) => {
-    if (crop.width !== size || crop.height !== size) throw new Error(`Aligned crop is ${crop.width}x${crop.height}, the embedder takes ${size}x${size}`);
+    if (crop.width !== size || crop.height !== size)
+      throw new Error(`Aligned crop is ${crop.width}x${crop.height}, the embedder takes ${size}x${size}`);
     toTensor(crop, embedder.preprocessing, data, index * perCrop);
   });
   return { data, dims: embedder.inputDims(crops.length) };
@@ -22,7 +23,12 @@ export function embedderInput(crops: readonly RgbImage[], embedder: EmbedderCont
  * the backend does at once. On the two ONNX workers that took 10.8 ms instead of 18.7 as one run of
  * two (bench:latency), for the same CPU.
  */
-export async function runEmbedder(backend: InferenceBackend, embedder: EmbedderContract, crops: readonly RgbImage[], cropsPerGroup = 1): Promise<Float32Array> {
+export async function runEmbedder(
+  backend: InferenceBackend,
+  embedder: EmbedderContract,
+  crops: readonly RgbImage[],
+  cropsPerGroup = 1,
+): Promise<Float32Array> {
   const runs = embedderRuns(crops, embedder.facesPerRun, cropsPerGroup, backend.parallelRuns);
   const outputs = await Promise.all(
     runs.map(async (run) => (await backend.infer(embedder.model, { [embedder.inputName]: embedderInput(run, embedder) }))[embedder.outputName]?.data),
@@ -31,7 +37,8 @@ export async function runEmbedder(backend: InferenceBackend, embedder: EmbedderC
   let offset = 0;
   outputs.forEach((values, index) => {
     const expected = runs[index].length * embedder.dimension;
-    if (values?.length !== expected) throw new Error(`Embedder "${embedder.model}" returned ${values?.length ?? 'no'} values for "${embedder.outputName}", expected ${expected}`);
+    if (values?.length !== expected)
+      throw new Error(`Embedder "${embedder.model}" returned ${values?.length ?? 'no'} values for "${embedder.outputName}", expected ${expected}`);
     rows.set(values, offset);
     offset += expected;
   });

@@ -19,9 +19,14 @@ class IdleBackend extends InferenceBackend {
 }
 
 describe('FacePipelineModule', () => {
-  it('provides the pipeline, and reports the admission gate\'s load in /metrics as it is when scraped', async () => {
+  it("provides the pipeline, and reports the admission gate's load in /metrics as it is when scraped", async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot({ MAX_INFLIGHT_RECOGNITIONS: '1', MAX_QUEUED_RECOGNITIONS: '4' }), GalleryEmbedderModule, MetricsModule, FacePipelineModule],
+      imports: [
+        ConfigModule.forRoot({ MAX_INFLIGHT_RECOGNITIONS: '1', MAX_QUEUED_RECOGNITIONS: '4' }),
+        GalleryEmbedderModule,
+        MetricsModule,
+        FacePipelineModule,
+      ],
     })
       .overrideProvider(InferenceBackend)
       .useValue(new IdleBackend())

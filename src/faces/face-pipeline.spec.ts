@@ -12,7 +12,10 @@ import { mirror } from './rgb-image.js';
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, value, i) => sum + value * b[i], 0);
 
 async function apiErrorOf(work: Promise<unknown>): Promise<ApiError> {
-  const error = await work.then(() => undefined, (caught: unknown) => caught);
+  const error = await work.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(error).toBeInstanceOf(ApiError);
   return error as ApiError;
 }
@@ -42,13 +45,17 @@ describe('FacePipeline', () => {
     });
 
     it('a decompression bomb (too many pixels) without decoding it', async () => {
-      const bomb = await sharp({ create: { width: 10000, height: 6000, channels: 3, background: '#000' } }).png({ compressionLevel: 9 }).toBuffer();
+      const bomb = await sharp({ create: { width: 10000, height: 6000, channels: 3, background: '#000' } })
+        .png({ compressionLevel: 9 })
+        .toBuffer();
       const error = await apiErrorOf(pipeline.detect(bomb));
       expect([error.httpStatus, error.errorCode]).toEqual([422, ErrorCode.IMAGE_TOO_MANY_PIXELS]);
     });
 
     it('a valid image without a face: 601 from embedLargestFace, no faces from detect', async () => {
-      const blank = await sharp({ create: { width: 320, height: 240, channels: 4, background: '#7799aa80' } }).png().toBuffer();
+      const blank = await sharp({ create: { width: 320, height: 240, channels: 4, background: '#7799aa80' } })
+        .png()
+        .toBuffer();
       expect((await pipeline.detect(blank)).faces).toEqual([]);
       const error = await apiErrorOf(pipeline.embedLargestFace(blank));
       expect([error.httpStatus, error.errorCode]).toEqual([422, ErrorCode.FACE_NOT_DETECTED]);
@@ -86,7 +93,9 @@ describe('FacePipeline', () => {
   });
 
   it('finds faces of 40-60 px in a 1920x1280 photo', async () => {
-    const small = await sharp(readFileSync(npmSamplePhoto(5))).resize({ width: 420 }).toBuffer();
+    const small = await sharp(readFileSync(npmSamplePhoto(5)))
+      .resize({ width: 420 })
+      .toBuffer();
     const canvas = await sharp({ create: { width: 1920, height: 1280, channels: 3, background: '#556677' } })
       .composite([{ input: small, left: 1300, top: 800 }])
       .jpeg()
@@ -122,21 +131,24 @@ describe('FacePipeline', () => {
     expect(dot(a.embedding, other.embedding)).toBeLessThan(DEFAULT_THRESHOLDS.match);
   });
 
-  it.each([1, 2, 3, 4, 5, 6])('recognition shortcuts change nothing on sample %i: same face as detect, same vector as one view at a time', async (index) => {
-    const photo = readFileSync(npmSamplePhoto(index));
-    const detected = await pipeline.detect(photo);
-    const largest = await pipeline.alignLargestFace(photo);
-    // Only the chosen face gets landmarks on the recognise path; it must be one detect describes identically.
-    expect(largest.facesDetected).toBe(detected.faces.length);
-    expect(detected.faces).toContainEqual(largest.face);
-    // The two flip views run as one batch of 2; the result must equal one view at a time, summed in the same order.
-    const single = new FacePipeline(backend, shippedEmbedder().withPreprocessing({ flipAugmentation: false }));
-    const views = [await single.embedAligned(largest.aligned), await single.embedAligned(mirror(largest.aligned))];
-    const sum = views[0].map((value, i) => value + views[1][i]);
-    const norm = Math.sqrt(sum.reduce((total, value) => total + value * value, 0));
-    const expected = sum.map((value) => value / norm);
-    expect(await pipeline.embedAligned(largest.aligned)).toEqual(expected);
-  });
+  it.each([1, 2, 3, 4, 5, 6])(
+    'recognition shortcuts change nothing on sample %i: same face as detect, same vector as one view at a time',
+    async (index) => {
+      const photo = readFileSync(npmSamplePhoto(index));
+      const detected = await pipeline.detect(photo);
+      const largest = await pipeline.alignLargestFace(photo);
+      // Only the chosen face gets landmarks on the recognise path; it must be one detect describes identically.
+      expect(largest.facesDetected).toBe(detected.faces.length);
+      expect(detected.faces).toContainEqual(largest.face);
+      // The two flip views run as one batch of 2; the result must equal one view at a time, summed in the same order.
+      const single = new FacePipeline(backend, shippedEmbedder().withPreprocessing({ flipAugmentation: false }));
+      const views = [await single.embedAligned(largest.aligned), await single.embedAligned(mirror(largest.aligned))];
+      const sum = views[0].map((value, i) => value + views[1][i]);
+      const norm = Math.sqrt(sum.reduce((total, value) => total + value * value, 0));
+      const expected = sum.map((value) => value / norm);
+      expect(await pipeline.embedAligned(largest.aligned)).toEqual(expected);
+    },
+  );
 
   const lfw = sharedDataAvailable('LFW match test') ? it : it.skip;
   lfw('separates two photos of one LFW person from a photo of another at the shipped threshold', async () => {

@@ -178,9 +178,14 @@ export class FacePipeline {
 
   /** Landmarks, then alignment, for each face; the faces' landmark runs go out together (one core each in the worker pool). */
   private async locateFaces(decoded: DecodedImage, candidates: readonly Candidate[], timings: StageTimings): Promise<FoundFace[]> {
-    const landmarks = await timed(timings, 'landmarks', () => Promise.all(candidates.map((candidate) => this.locateLandmarks(decoded.image, candidate.box))));
+    const landmarks = await timed(timings, 'landmarks', () =>
+      Promise.all(candidates.map((candidate) => this.locateLandmarks(decoded.image, candidate.box))),
+    );
     const aligned = await timed(timings, 'align', () => Promise.resolve(landmarks.map((points) => alignFace(decoded.image, points))));
-    return candidates.map((candidate, index) => ({ face: this.describe(decoded, candidate, landmarks[index], aligned[index]), aligned: aligned[index] }));
+    return candidates.map((candidate, index) => ({
+      face: this.describe(decoded, candidate, landmarks[index], aligned[index]),
+      aligned: aligned[index],
+    }));
   }
 
   /** The five alignment points of the face in `box`. Protected so bench:accuracy can try other placements. */
@@ -192,8 +197,11 @@ export class FacePipeline {
   protected async landmarksInCrop(image: RgbImage, crop: Box): Promise<Point[]> {
     const grey = toGrey(cropResize(image, crop, LANDMARK_INPUT_SIZE, LANDMARK_INPUT_SIZE));
     const run = async (input: Float32Array) =>
-      (await this.backend.infer(FACE_MODELS.landmarks, { input: { data: landmarkInput(input), dims: [1, 1, LANDMARK_INPUT_SIZE, LANDMARK_INPUT_SIZE] } }))
-        .output.data;
+      (
+        await this.backend.infer(FACE_MODELS.landmarks, {
+          input: { data: landmarkInput(input), dims: [1, 1, LANDMARK_INPUT_SIZE, LANDMARK_INPUT_SIZE] },
+        })
+      ).output.data;
     if (!this.options.landmarkFlip) return decodeLandmarks(await run(grey), crop);
     const [plain, mirrored] = await Promise.all([run(grey), run(mirrorGrey(grey, LANDMARK_INPUT_SIZE))]);
     return decodeLandmarks(averageWithMirrored(plain, mirrored), crop);

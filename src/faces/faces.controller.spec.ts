@@ -16,14 +16,21 @@ const recognition = {
     return { body: { faces_detected: 0, faces: [] }, timings: { decode: 1, detect: 2, landmarks: 3, align: 0.2, embed: 9, search: 0.4 } };
   },
   recognise: async () => ({ body: { status: 'success' }, timings: { decode: 1.04, detect: 2, landmarks: 0.5, align: 0.25, embed: 9, search: 0.66 } }),
-  verify: async () => ({ body: { status: 'success', match: true }, timings: { decode: 1, detect: 2, landmarks: 0.5, align: 0.2, embed: 9, search: 0.4 } }),
+  verify: async () => ({
+    body: { status: 'success', match: true },
+    timings: { decode: 1, detect: 2, landmarks: 0.5, align: 0.2, embed: 9, search: 0.4 },
+  }),
   detect: async () => ({ body: { faces: [] }, timings: { decode: 1, detect: 2, landmarks: 3, align: 0.2, embed: undefined } }),
 };
 
 describe('FacesController', () => {
   let app: INestApplication;
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(), ImageUploadModule], controllers: [FacesController], providers: [PipelineAdmission] })
+    const moduleRef = await Test.createTestingModule({
+      imports: [ConfigModule.forRoot(), ImageUploadModule],
+      controllers: [FacesController],
+      providers: [PipelineAdmission],
+    })
       .useMocker((token) => (token === RecognitionService ? recognition : undefined))
       .compile();
     app = moduleRef.createNestApplication({ logger: false });
@@ -41,7 +48,11 @@ describe('FacesController', () => {
     ['recognise_user', 'decode;dur=1.0, detect;dur=2.0, landmarks;dur=0.5, align;dur=0.3, embed;dur=9.0, search;dur=0.7', { status: 'success' }],
     ['verify', 'decode;dur=1.0, detect;dur=2.0, landmarks;dur=0.5, align;dur=0.2, embed;dur=9.0, search;dur=0.4', { status: 'success', match: true }],
     ['detect', 'decode;dur=1.0, detect;dur=2.0, landmarks;dur=3.0, align;dur=0.2', { faces: [] }],
-    ['recognise', 'decode;dur=1.0, detect;dur=2.0, landmarks;dur=3.0, align;dur=0.2, embed;dur=9.0, search;dur=0.4', { faces_detected: 0, faces: [] }],
+    [
+      'recognise',
+      'decode;dur=1.0, detect;dur=2.0, landmarks;dur=3.0, align;dur=0.2, embed;dur=9.0, search;dur=0.4',
+      { faces_detected: 0, faces: [] },
+    ],
   ])('%s sends the stage timings as Server-Timing and only the body as JSON', async (route, header, body) => {
     const response = await post(route).expect(200);
     expect(response.headers['server-timing']).toBe(header);
@@ -50,7 +61,10 @@ describe('FacesController', () => {
 
   it("passes the group route's defaults (10 faces, 1 candidate) when the fields are absent", async () => {
     calls.length = 0;
-    await request(app.getHttpServer() as App).post('/api/v1/recognise').attach('image', Buffer.from('x'), 'g.jpg').expect(200);
+    await request(app.getHttpServer() as App)
+      .post('/api/v1/recognise')
+      .attach('image', Buffer.from('x'), 'g.jpg')
+      .expect(200);
     expect(calls).toEqual([[10, 1]]);
   });
 });

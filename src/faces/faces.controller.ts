@@ -5,7 +5,14 @@ import { AcceptsBody, MULTIPART_BODY } from '../common/request-body-type.js';
 import { ServerTimingInterceptor } from '../common/server-timing.js';
 import { requireImage } from '../common/uploaded-image.js';
 import { DetectResponseDto } from './dto/face.dto.js';
-import { DEFAULT_CANDIDATES, DEFAULT_MAX_FACES, FaceMatchDto, FaceNoMatchDto, RecogniseFacesRequestDto, RecogniseFacesResponseDto } from './dto/recognise-faces.dto.js';
+import {
+  DEFAULT_CANDIDATES,
+  DEFAULT_MAX_FACES,
+  FaceMatchDto,
+  FaceNoMatchDto,
+  RecogniseFacesRequestDto,
+  RecogniseFacesResponseDto,
+} from './dto/recognise-faces.dto.js';
 import { ImageUploadDto, RECOGNISE_RESPONSE_SCHEMA, RecogniseMatchDto, RecogniseNoMatchDto, RecogniseUserRequestDto } from './dto/recognise.dto.js';
 import { SERVER_TIMING_HEADER } from '../docs/openapi-headers.js';
 import { VerifyRequestDto, VerifyResponseDto } from './dto/verify.dto.js';
@@ -46,7 +53,7 @@ export class FacesController {
     operationId: 'recognise',
     summary: 'Recognise every face in a photo',
     description:
-      'The faces of a group photo, most prominent first (the rule that picks recognise_user\'s face), at most `max_faces`. ' +
+      "The faces of a group photo, most prominent first (the rule that picks recognise_user's face), at most `max_faces`. " +
       'Each is a match (`user_info`, `similarity`) or a no-match with its own single-use `req_id`; a match below ' +
       'DUPLICATE_FACE_THRESHOLD also carries one ("not me"). Each lists its nearest `candidates`. Faces under 32 px are ' +
       'counted in `faces_detected` but not recognised; a photo with only those is a 422 (603).',

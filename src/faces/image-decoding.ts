@@ -28,7 +28,8 @@ export async function decodeImage(bytes: Buffer): Promise<DecodedImage> {
   const format = sniffImageFormat(bytes);
   if (format === undefined) throw ApiError.unsupportedImage();
   const end = imageEndOffset(bytes, format);
-  if (end !== undefined && !onlyPaddingAfter(bytes, end)) throw ApiError.unsupportedImage('Image has data after its end (polyglot files are refused)');
+  if (end !== undefined && !onlyPaddingAfter(bytes, end))
+    throw ApiError.unsupportedImage('Image has data after its end (polyglot files are refused)');
   try {
     const options = { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' as const };
     const metadata = await sharp(bytes, options).metadata();

@@ -42,18 +42,24 @@ describe('O-Net alignment (face_landmarks5) on real faces', () => {
       return out.face_probability.data[1];
     };
     expect(await probability(face.box)).toBeGreaterThan(0.9);
-    const grey = onetInput({ data: new Uint8Array(ONET_INPUT_SIZE * ONET_INPUT_SIZE * 3).fill(128), width: ONET_INPUT_SIZE, height: ONET_INPUT_SIZE });
+    const grey = onetInput({
+      data: new Uint8Array(ONET_INPUT_SIZE * ONET_INPUT_SIZE * 3).fill(128),
+      width: ONET_INPUT_SIZE,
+      height: ONET_INPUT_SIZE,
+    });
     const out = await backend.infer(FACE_MODELS.landmarks5, { input: { data: grey, dims: [1, ONET_INPUT_SIZE, ONET_INPUT_SIZE, 3] } });
     expect(out.face_probability.data[1]).toBeLessThan(0.5);
   });
 
-  it.each([1, 2, 5])('places 5 sane points on every frontal face of sample %i, close to the 68-point model\'s', async (index) => {
+  it.each([1, 2, 5])("places 5 sane points on every frontal face of sample %i, close to the 68-point model's", async (index) => {
     const photo = npmSamplePhoto(index);
     const [withOnet, with68] = await Promise.all([onet.detect(photo), from68.detect(photo)]);
     // Landmarks do not move the boxes: the same faces in the same order.
     expect(withOnet.faces.map((f) => f.box)).toEqual(with68.faces.map((f) => f.box));
     // Profiles (eyes closer than 0.3 box widths by the 68-point model) have no second eye to place.
-    const frontal = withOnet.faces.map((face, k) => ({ face, other: with68.faces[k] })).filter(({ other }) => distance(other.landmarks[0], other.landmarks[1]) >= 0.3 * other.box.width);
+    const frontal = withOnet.faces
+      .map((face, k) => ({ face, other: with68.faces[k] }))
+      .filter(({ other }) => distance(other.landmarks[0], other.landmarks[1]) >= 0.3 * other.box.width);
     expect(frontal.length).toBeGreaterThanOrEqual(2);
     for (const { face, other } of frontal) {
       const { x, y, width, height } = face.box;
@@ -70,7 +76,10 @@ describe('O-Net alignment (face_landmarks5) on real faces', () => {
       const along = [(rightEye[0] - leftEye[0]) / eyes, (rightEye[1] - leftEye[1]) / eyes];
       const across = [-along[1], along[0]];
       const middle = [(leftEye[0] + rightEye[0]) / 2, (leftEye[1] + rightEye[1]) / 2];
-      const frame = ([px, py]: [number, number]) => [(px - middle[0]) * along[0] + (py - middle[1]) * along[1], (px - middle[0]) * across[0] + (py - middle[1]) * across[1]];
+      const frame = ([px, py]: [number, number]) => [
+        (px - middle[0]) * along[0] + (py - middle[1]) * along[1],
+        (px - middle[0]) * across[0] + (py - middle[1]) * across[1],
+      ];
       expect(frame(leftMouth)[0]).toBeLessThan(frame(rightMouth)[0]);
       expect(frame(nose)[1]).toBeGreaterThan(0.3 * eyes);
       expect(Math.min(frame(leftMouth)[1], frame(rightMouth)[1])).toBeGreaterThan(frame(nose)[1]);

@@ -10,7 +10,13 @@ import { RecognitionService } from './recognition.service.js';
 const face: DetectedFace = {
   box: { x: 10, y: 20, width: 90, height: 110 },
   score: 0.987654,
-  landmarks: [[1, 2], [3, 4], [5, 6], [7, 8], [9, 10]],
+  landmarks: [
+    [1, 2],
+    [3, 4],
+    [5, 6],
+    [7, 8],
+    [9, 10],
+  ],
   quality: 0.876543,
   faceSizePx: 110,
 };
@@ -82,9 +88,17 @@ describe('RecognitionService', () => {
 
   it('verifies against the matcher, and an unknown person is a 404 before the pipeline runs', async () => {
     const { service } = serviceWith({ candidates: [], enrollable: true });
-    expect((await service.verify(Buffer.from('photo'), 'd4c7')).body).toEqual({ status: 'success', match: true, similarity: 0.6123, threshold: 0.48 });
+    expect((await service.verify(Buffer.from('photo'), 'd4c7')).body).toEqual({
+      status: 'success',
+      match: true,
+      similarity: 0.6123,
+      threshold: 0.48,
+    });
     const { service: noPerson } = serviceWith({ candidates: [], enrollable: true }, false);
-    await expect(noPerson.verify(Buffer.from('photo'), 'nobody')).rejects.toMatchObject({ httpStatus: 404, errorCode: ApiError.userNotFound().errorCode });
+    await expect(noPerson.verify(Buffer.from('photo'), 'nobody')).rejects.toMatchObject({
+      httpStatus: 404,
+      errorCode: ApiError.userNotFound().errorCode,
+    });
   });
 
   it('lists candidates on recognise_user only when asked, and asks the matcher for that many', async () => {
@@ -140,7 +154,13 @@ describe('RecognitionService', () => {
     expect(unknown).toMatchObject({ status: 'no_match', user_info: null, candidates: [{ user_id: 'a1b2', similarity: 0.31 }], req_id: 'key-1-0' });
     expect(unknown).toHaveProperty('enrollmentKey.metadata.box', { ...face.box, x: 100 });
     expect(unknown).not.toHaveProperty('similarity');
-    expect(notMe).toMatchObject({ status: 'match', user_info: { id: 'a1b2' }, similarity: 0.52, req_id: 'key-1-1', enrollmentKey: { req_id: 'key-1-1' } });
+    expect(notMe).toMatchObject({
+      status: 'match',
+      user_info: { id: 'a1b2' },
+      similarity: 0.52,
+      req_id: 'key-1-1',
+      enrollmentKey: { req_id: 'key-1-1' },
+    });
   });
 
   it('issues no key and runs no insert when every face of a group is known', async () => {

@@ -40,7 +40,15 @@ export class RecognitionService {
       const key = await this.issueKey(embedding, face);
       return {
         timings: { ...timings, search },
-        body: { status: 'failure', message: 'no_match', user_info: null, req_id: key.req_id, enrollmentKey: key, faces_detected: facesDetected, ...listed },
+        body: {
+          status: 'failure',
+          message: 'no_match',
+          user_info: null,
+          req_id: key.req_id,
+          enrollmentKey: key,
+          faces_detected: facesDetected,
+          ...listed,
+        },
       };
     }
     // A match weak enough to be a lookalike ("not me"): it may still enroll as someone new.
@@ -67,7 +75,10 @@ export class RecognitionService {
   async recogniseFaces(image: Buffer, maxFaces: number, candidates: number): Promise<Timed<WithoutRequestId<RecogniseFacesResponseDto>>> {
     const { facesDetected, faces, timings } = await this.pipeline.embedFaces(image, maxFaces);
     const searchStarted = performance.now();
-    const identified = await this.matcher.identify(faces.map((f) => f.embedding), candidates);
+    const identified = await this.matcher.identify(
+      faces.map((f) => f.embedding),
+      candidates,
+    );
     const search = performance.now() - searchStarted;
     const enrollable = identified.flatMap((identification, index) => (identification.enrollable ? [index] : []));
     const issued = await this.issueKeys(enrollable.map((index) => faces[index]));
@@ -77,7 +88,8 @@ export class RecognitionService {
       const key = keyOf.get(index);
       const described = describeFace(face.face);
       // Without a match a face is always enrollable (FaceMatcher.identify), so it has its key.
-      if (!match) return { ...described, status: 'no_match', user_info: null, candidates: nearest.map(toCandidate), req_id: key!.req_id, enrollmentKey: key! };
+      if (!match)
+        return { ...described, status: 'no_match', user_info: null, candidates: nearest.map(toCandidate), req_id: key!.req_id, enrollmentKey: key! };
       return {
         ...described,
         status: 'match',
@@ -143,4 +155,3 @@ function describeFace(face: DetectedFace): DetectedFaceDto {
 function enrollmentKeyMetadata(face: DetectedFace): EnrollmentKeyMetadata {
   return { detection_score: roundTo(face.score, 4), box: face.box, face_size_px: face.faceSizePx, quality: roundTo(face.quality, 4) };
 }
-

@@ -66,12 +66,7 @@ export function samplesForScale(scale: number): number {
 }
 
 /** Crops and resizes an axis-aligned rectangle (source pixels) to width x height. */
-export function cropResize(
-  image: RgbImage,
-  rect: { x: number; y: number; width: number; height: number },
-  width: number,
-  height: number,
-): RgbImage {
+export function cropResize(image: RgbImage, rect: { x: number; y: number; width: number; height: number }, width: number, height: number): RgbImage {
   const sx = rect.width / width;
   const sy = rect.height / height;
   const toSource: Affine = [sx, 0, rect.x + 0.5 * sx - 0.5, 0, sy, rect.y + 0.5 * sy - 0.5];
@@ -112,7 +107,12 @@ export interface PixelNormalisation {
 }
 
 /** Float tensor data for one image (no batch dimension), written into `out` at `offset` when given. */
-export function toTensor(image: RgbImage, normalisation: PixelNormalisation, out = new Float32Array(image.width * image.height * 3), offset = 0): Float32Array {
+export function toTensor(
+  image: RgbImage,
+  normalisation: PixelNormalisation,
+  out = new Float32Array(image.width * image.height * 3),
+  offset = 0,
+): Float32Array {
   const plane = image.width * image.height;
   const { data } = image;
   const source = normalisation.colourOrder === 'BGR' ? [2, 1, 0] : [0, 1, 2];

@@ -95,7 +95,7 @@ describe('shutdown order through the real modules', () => {
     expect(await leaving.answered).toBe('leaving ECONNRESET');
 
     const exitCode = drainAndClose(app, 10_000);
-    expect((await send('late').answered)).toBe('late ECONNREFUSED');
+    expect(await send('late').answered).toBe('late ECONNREFUSED');
 
     release.get('staying')!();
     events.push(await staying.answered);

@@ -23,7 +23,9 @@ describe('the shipped embedder identity', () => {
   it('is what the migration labels older vectors with, and the row it writes is that embedder', async () => {
     const migrations = await readMigrations(path.join(projectRoot(), 'prisma', 'migrations'));
     const sql = migrations.find((migration) => migration.name.endsWith('_gallery_embedder'))!.sql;
-    expect(new Set(sql.match(/'[0-9a-f]{64}'/g))).toEqual(new Set([`'${SHIPPED_EMBEDDER_ID}'`, `'${builtSha256(MODEL_SPECS.find((s) => s.name === 'face_embedder')!)}'`]));
+    expect(new Set(sql.match(/'[0-9a-f]{64}'/g))).toEqual(
+      new Set([`'${SHIPPED_EMBEDDER_ID}'`, `'${builtSha256(MODEL_SPECS.find((s) => s.name === 'face_embedder')!)}'`]),
+    );
     const row = /SELECT '([0-9a-f]{64})', '(\w+)',\s+'([0-9a-f]{64})', (\d+),\s+'(\{[^']*\})'/.exec(sql)!;
     const [, id, model, outputSha256, dimension, preprocessing] = row;
     expect(model).toBe('face_embedder');
@@ -42,7 +44,11 @@ describe('requireThresholdsFor', () => {
     expect(() => requireThresholdsFor(other, unset)).toThrow(
       /EMBEDDER_MODEL=face_embedder_256: .*Set MATCH_THRESHOLD, DUPLICATE_FACE_THRESHOLD, VERIFY_THRESHOLD .*bench:accuracy -- --embedder face_embedder_256/,
     );
-    expect(() => requireThresholdsFor(other, { ...unset, matchThresholdOverride: 0.5, verifyThresholdOverride: 0.3 })).toThrow(/Set DUPLICATE_FACE_THRESHOLD from/);
-    expect(() => requireThresholdsFor(other, { matchThresholdOverride: 0.5, duplicateThresholdOverride: 0.6, verifyThresholdOverride: 0.3 })).not.toThrow();
+    expect(() => requireThresholdsFor(other, { ...unset, matchThresholdOverride: 0.5, verifyThresholdOverride: 0.3 })).toThrow(
+      /Set DUPLICATE_FACE_THRESHOLD from/,
+    );
+    expect(() =>
+      requireThresholdsFor(other, { matchThresholdOverride: 0.5, duplicateThresholdOverride: 0.6, verifyThresholdOverride: 0.3 }),
+    ).not.toThrow();
   });
 });

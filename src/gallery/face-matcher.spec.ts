@@ -57,7 +57,7 @@ describe('FaceMatcher', () => {
     expect((await matcher.findEnrolledElsewhere(probe, db, 'owner'))?.user.id).toBe('other');
   });
 
-  it('lets a lookalike enroll: a match below the duplicate threshold is nobody else\'s face', async () => {
+  it("lets a lookalike enroll: a match below the duplicate threshold is nobody else's face", async () => {
     const { matcher } = matcherOver([[person('owner', 0.95), person('lookalike', 0.59)]], 0.5, 0.6);
     expect(await matcher.findEnrolledElsewhere(probe, {} as DbClient, 'owner')).toBeUndefined();
   });

@@ -106,7 +106,9 @@ export class FacesRepository {
   /** The plan of exactly the statement nearestUsers runs, with the same settings: proof that the HNSW index serves it. */
   async explainNearestUsers(probes: readonly Float32Array[], k: number, db: DbClient = this.prisma): Promise<string> {
     const parameters = this.nearestUsersParameters(probes, k);
-    const rows = await this.prisma.inVectorSearch(db, (client) => client.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${NEAREST_USERS_SQL}`, ...parameters));
+    const rows = await this.prisma.inVectorSearch(db, (client) =>
+      client.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${NEAREST_USERS_SQL}`, ...parameters),
+    );
     return rows.map((row) => row['QUERY PLAN']).join('\n');
   }
 

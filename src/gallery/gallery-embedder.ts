@@ -17,7 +17,8 @@ export function embedderDifferences(stored: EmbedderRecord, configured: Embedder
   if (stored.dimension !== configured.dimension) differences.push(`dimension (${stored.dimension} vs ${configured.dimension})`);
   const [a, b] = [stored.preprocessing, configured.preprocessing];
   for (const field of ['colourOrder', 'mean', 'std', 'layout', 'templateSize', 'flipAugmentation'] as const) {
-    if (JSON.stringify(a[field]) !== JSON.stringify(b[field])) differences.push(`${field} (${JSON.stringify(a[field])} vs ${JSON.stringify(b[field])})`);
+    if (JSON.stringify(a[field]) !== JSON.stringify(b[field]))
+      differences.push(`${field} (${JSON.stringify(a[field])} vs ${JSON.stringify(b[field])})`);
   }
   return differences;
 }

@@ -24,7 +24,9 @@ export interface MatchThresholds {
   readonly verify: number;
 }
 
-export function matchThresholds(config: Pick<AppConfig, 'matchThresholdOverride' | 'duplicateThresholdOverride' | 'verifyThresholdOverride'>): MatchThresholds {
+export function matchThresholds(
+  config: Pick<AppConfig, 'matchThresholdOverride' | 'duplicateThresholdOverride' | 'verifyThresholdOverride'>,
+): MatchThresholds {
   const thresholds = {
     match: config.matchThresholdOverride ?? DEFAULT_THRESHOLDS.match,
     duplicate: config.duplicateThresholdOverride ?? DEFAULT_THRESHOLDS.duplicate,

@@ -30,9 +30,7 @@ export class DependencyGauges implements OnModuleInit {
       labelNames: ['dependency'] as const,
       registers: [this.metrics.registry],
       async collect() {
-        await Promise.all(
-          Object.entries(checks).map(async ([dependency, check]) => this.set({ dependency }, (await isUp(check)) ? 1 : 0)),
-        );
+        await Promise.all(Object.entries(checks).map(async ([dependency, check]) => this.set({ dependency }, (await isUp(check)) ? 1 : 0)));
       },
     });
     const state = this.state;

@@ -23,7 +23,12 @@ describe('InferenceHealthIndicator', () => {
   const check = (models: ModelStatus[]) => new InferenceHealthIndicator(new StatusBackend(models), new HealthIndicatorService()).isHealthy();
 
   it('is up when every model is ready, listing each', async () => {
-    expect(await check([{ model: 'face_detector', ready: true }, { model: 'face_embedder', ready: true }])).toEqual({
+    expect(
+      await check([
+        { model: 'face_detector', ready: true },
+        { model: 'face_embedder', ready: true },
+      ]),
+    ).toEqual({
       inference: { status: 'up', backend: 'triton', models: { face_detector: 'ready', face_embedder: 'ready' } },
     });
   });

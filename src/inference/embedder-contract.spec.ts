@@ -55,8 +55,21 @@ describe('parseEmbedderPreprocessing', () => {
       templateSize: 112,
       flipAugmentation: false,
     });
-    const perChannel = parseEmbedderPreprocessing({ ...declared, 'face_matrix.mean': '123.675, 116.28,103.53', 'face_matrix.std': '58.395,57.12,57.375', 'face_matrix.colour_order': 'bgr', 'face_matrix.layout': 'nhwc', 'face_matrix.flip_augmentation': 'TRUE' });
-    expect(perChannel).toMatchObject({ colourOrder: 'BGR', mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375], layout: 'NHWC', flipAugmentation: true });
+    const perChannel = parseEmbedderPreprocessing({
+      ...declared,
+      'face_matrix.mean': '123.675, 116.28,103.53',
+      'face_matrix.std': '58.395,57.12,57.375',
+      'face_matrix.colour_order': 'bgr',
+      'face_matrix.layout': 'nhwc',
+      'face_matrix.flip_augmentation': 'TRUE',
+    });
+    expect(perChannel).toMatchObject({
+      colourOrder: 'BGR',
+      mean: [123.675, 116.28, 103.53],
+      std: [58.395, 57.12, 57.375],
+      layout: 'NHWC',
+      flipAugmentation: true,
+    });
   });
 
   it('names every missing key at once, with what each expects', () => {
@@ -82,7 +95,9 @@ describe('parseEmbedderPreprocessing', () => {
   });
 
   it('refuses an unknown face_matrix key (a typo would otherwise be ignored) but leaves other parameters to Triton', () => {
-    expect(problemsOf(() => parseEmbedderPreprocessing({ ...declared, 'face_matrix.colour': 'RGB' }))).toMatch(/unknown parameter "face_matrix.colour"/);
+    expect(problemsOf(() => parseEmbedderPreprocessing({ ...declared, 'face_matrix.colour': 'RGB' }))).toMatch(
+      /unknown parameter "face_matrix.colour"/,
+    );
     expect(() => parseEmbedderPreprocessing({ ...declared, execution_mode: 'parallel' })).not.toThrow();
   });
 });
@@ -97,7 +112,14 @@ describe('embedderContractFrom', () => {
 
   it('takes a graph with a fixed batch of 1 one face per run, and an NHWC input', () => {
     const nhwc = { ...declared, 'face_matrix.layout': 'NHWC' };
-    const fixed = config({ maxBatchSize: 0, inputs: [{ name: 'x', dataType: 'TYPE_FP32', dims: [1, 112, 112, 3] }], outputs: [{ name: 'y', dataType: 'TYPE_FP32', dims: [1, 256] }] }, nhwc);
+    const fixed = config(
+      {
+        maxBatchSize: 0,
+        inputs: [{ name: 'x', dataType: 'TYPE_FP32', dims: [1, 112, 112, 3] }],
+        outputs: [{ name: 'y', dataType: 'TYPE_FP32', dims: [1, 256] }],
+      },
+      nhwc,
+    );
     const embedder = embedderContractFrom(fixed, 'f'.repeat(64));
     expect(embedder).toMatchObject({ maxBatchSize: 0, facesPerRun: 1, dimension: 256 });
     expect(embedder.inputDims(1)).toEqual([1, 112, 112, 3]);
@@ -112,12 +134,33 @@ describe('embedderContractFrom', () => {
   });
 
   it.each([
-    ['an input that is not the declared layout', { inputs: [{ name: 'data', dataType: 'TYPE_FP32', dims: [112, 112, 3] }] }, /input "data" has dims \[112, 112, 3\], expected \[3, 112, 112\] for NCHW/],
-    ['two outputs', { outputs: [{ name: 'a', dataType: 'TYPE_FP32', dims: [128] }, { name: 'b', dataType: 'TYPE_FP32', dims: [1] }] }, /one input and one output \(has 1 and 2\)/],
+    [
+      'an input that is not the declared layout',
+      { inputs: [{ name: 'data', dataType: 'TYPE_FP32', dims: [112, 112, 3] }] },
+      /input "data" has dims \[112, 112, 3\], expected \[3, 112, 112\] for NCHW/,
+    ],
+    [
+      'two outputs',
+      {
+        outputs: [
+          { name: 'a', dataType: 'TYPE_FP32', dims: [128] },
+          { name: 'b', dataType: 'TYPE_FP32', dims: [1] },
+        ],
+      },
+      /one input and one output \(has 1 and 2\)/,
+    ],
     ['a half-precision output', { outputs: [{ name: 'fc1', dataType: 'TYPE_FP16', dims: [128] }] }, /tensor "fc1" is TYPE_FP16, expected TYPE_FP32/],
-    ['an output too long for an HNSW index', { outputs: [{ name: 'fc1', dataType: 'TYPE_FP32', dims: [4096] }] }, /expected one vector of 1 to 2000 values/],
+    [
+      'an output too long for an HNSW index',
+      { outputs: [{ name: 'fc1', dataType: 'TYPE_FP32', dims: [4096] }] },
+      /expected one vector of 1 to 2000 values/,
+    ],
     ['a feature map instead of a vector', { outputs: [{ name: 'fc1', dataType: 'TYPE_FP32', dims: [8, 16] }] }, /output "fc1" has dims \[8, 16\]/],
-    ['a fixed batch other than 1', { maxBatchSize: 0, inputs: [{ name: 'data', dataType: 'TYPE_FP32', dims: [4, 3, 112, 112] }] }, /after a batch of 1/],
+    [
+      'a fixed batch other than 1',
+      { maxBatchSize: 0, inputs: [{ name: 'data', dataType: 'TYPE_FP32', dims: [4, 3, 112, 112] }] },
+      /after a batch of 1/,
+    ],
   ])('refuses %s, naming the model and the contract', (_, overrides, expected) => {
     const message = problemsOf(() => embedderContractFrom(config(overrides), 'f'.repeat(64)));
     expect(message).toMatch(/^Embedder "my_arcface" cannot be used: /);
@@ -140,7 +183,8 @@ describe('readEmbedderContract', () => {
       `name: "mine"\nplatform: "onnxruntime_onnx"\nmax_batch_size: 4\ninput [{ name: "data" data_type: TYPE_FP32 dims: [3, 112, 112] }]\noutput [{ name: "fc1" data_type: TYPE_FP32 dims: [128] }]\n${parameters.join('\n')}\n`,
     );
     if (files.onnx !== undefined) writeFileSync(join(repository, 'mine', '1', 'model.onnx'), files.onnx);
-    if (files.manifestSha !== undefined) writeFileSync(join(repository, 'mine', 'manifest.json'), JSON.stringify({ output: { file: '1/model.onnx', sha256: files.manifestSha } }));
+    if (files.manifestSha !== undefined)
+      writeFileSync(join(repository, 'mine', 'manifest.json'), JSON.stringify({ output: { file: '1/model.onnx', sha256: files.manifestSha } }));
     return repository;
   };
   const sha = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -151,9 +195,11 @@ describe('readEmbedderContract', () => {
     expect(embedder.dimension).toBe(128);
   });
 
-  it('takes the manifest\'s hash where the model file is not there (a repository only Triton reads), and refuses a manifest the file contradicts', () => {
+  it("takes the manifest's hash where the model file is not there (a repository only Triton reads), and refuses a manifest the file contradicts", () => {
     expect(embedderOutputSha256(repositoryWith({ manifestSha: 'c'.repeat(64) }), 'mine')).toBe('c'.repeat(64));
-    expect(() => embedderOutputSha256(repositoryWith({ onnx: 'new weights', manifestSha: sha('old weights') }), 'mine')).toThrow(/records .*Rebuild it .* or, for your own model, remove the manifest/);
+    expect(() => embedderOutputSha256(repositoryWith({ onnx: 'new weights', manifestSha: sha('old weights') }), 'mine')).toThrow(
+      /records .*Rebuild it .* or, for your own model, remove the manifest/,
+    );
     expect(() => embedderOutputSha256(repositoryWith({}), 'mine')).toThrow(/neither .*model.onnx nor a manifest.json/);
   });
 
@@ -162,6 +208,8 @@ describe('readEmbedderContract', () => {
   });
 
   it('reads the parameters models:build renders', () => {
-    expect(parseModelConfig('name: "x" parameters [{ key: "face_matrix.layout" value: { string_value: "NCHW" } }]').parameters).toEqual({ 'face_matrix.layout': 'NCHW' });
+    expect(parseModelConfig('name: "x" parameters [{ key: "face_matrix.layout" value: { string_value: "NCHW" } }]').parameters).toEqual({
+      'face_matrix.layout': 'NCHW',
+    });
   });
 });

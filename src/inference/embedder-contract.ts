@@ -83,13 +83,18 @@ export function parseEmbedderPreprocessing(parameters: Readonly<Record<string, s
     if (value === undefined) problems.push(`"${key}" is "${text}", expected ${expected}`);
     return value as T;
   };
-  const oneOf = <T extends string>(...options: T[]) => (text: string) => options.find((option) => option === text.toUpperCase());
+  const oneOf =
+    <T extends string>(...options: T[]) =>
+    (text: string) =>
+      options.find((option) => option === text.toUpperCase());
   const preprocessing: EmbedderPreprocessing = {
     colourOrder: read('colourOrder', 'RGB or BGR', oneOf('RGB', 'BGR')),
     mean: read('mean', 'one number in [0, 255] or three, comma-separated', (text) => perChannel(text, (v) => v >= 0 && v <= 255)),
     std: read('std', 'one positive number or three, comma-separated', (text) => perChannel(text, (v) => v > 0)),
     layout: read('layout', 'NCHW or NHWC', oneOf('NCHW', 'NHWC')),
-    templateSize: read('templateSize', `${SUPPORTED_TEMPLATE_SIZE} (the ArcFace template's size)`, (text) => (Number(text) === SUPPORTED_TEMPLATE_SIZE ? SUPPORTED_TEMPLATE_SIZE : undefined)),
+    templateSize: read('templateSize', `${SUPPORTED_TEMPLATE_SIZE} (the ArcFace template's size)`, (text) =>
+      Number(text) === SUPPORTED_TEMPLATE_SIZE ? SUPPORTED_TEMPLATE_SIZE : undefined,
+    ),
     flipAugmentation: read('flipAugmentation', 'true or false', (text) => ({ true: true, false: false })[text.toLowerCase()]),
   };
   if (problems.length > 0) throw new EmbedderDeclarationError(problems.join('; '));
@@ -177,16 +182,22 @@ export function embedderContractFrom(config: ModelConfig, outputSha256: string):
     const size = preprocessing.templateSize;
     const expected = preprocessing.layout === 'NCHW' ? [3, size, size] : [size, size, 3];
     if (unbatched(input.dims)?.join() !== expected.join()) {
-      problems.push(`input "${input.name}" has dims [${input.dims.join(', ')}], expected [${expected.join(', ')}] for ${preprocessing.layout}${config.maxBatchSize > 0 ? '' : ' after a batch of 1'}`);
+      problems.push(
+        `input "${input.name}" has dims [${input.dims.join(', ')}], expected [${expected.join(', ')}] for ${preprocessing.layout}${config.maxBatchSize > 0 ? '' : ' after a batch of 1'}`,
+      );
     }
   }
   const vector = output ? unbatched(output.dims) : undefined;
   const dimension = vector?.length === 1 ? vector[0] : Number.NaN;
   if (output && !(Number.isInteger(dimension) && dimension >= 1 && dimension <= MAX_EMBEDDING_DIMENSION)) {
-    problems.push(`output "${output.name}" has dims [${output.dims.join(', ')}], expected one vector of 1 to ${MAX_EMBEDDING_DIMENSION} values (pgvector's HNSW limit)`);
+    problems.push(
+      `output "${output.name}" has dims [${output.dims.join(', ')}], expected one vector of 1 to ${MAX_EMBEDDING_DIMENSION} values (pgvector's HNSW limit)`,
+    );
   }
   if (problems.length > 0 || !preprocessing) {
-    throw new EmbedderDeclarationError(`Embedder "${config.name}" cannot be used: ${problems.join('; ')}. See docs/models.md, "Bring your own embedder"`);
+    throw new EmbedderDeclarationError(
+      `Embedder "${config.name}" cannot be used: ${problems.join('; ')}. See docs/models.md, "Bring your own embedder"`,
+    );
   }
   return new EmbedderContract(config.name, input.name, output.name, config.maxBatchSize, dimension, outputSha256, preprocessing);
 }
@@ -207,7 +218,8 @@ export function embedderOutputSha256(repository: string, model: string): string 
     }
     return actual;
   }
-  if (recorded === undefined) throw new EmbedderDeclarationError(`Embedder "${model}": neither ${paths.onnx} nor a manifest.json recording its sha256 is in ${repository}`);
+  if (recorded === undefined)
+    throw new EmbedderDeclarationError(`Embedder "${model}": neither ${paths.onnx} nor a manifest.json recording its sha256 is in ${repository}`);
   return recorded;
 }
 

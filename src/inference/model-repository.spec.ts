@@ -58,9 +58,13 @@ describe('parseModelConfig', () => {
   });
 
   it('reads string parameters, in the map-entry form Triton writes, as a list or one entry at a time', () => {
-    const listed = parseModelConfig(`${EMBEDDER_CONFIG}parameters [ { key: "a" value: { string_value: "1" } }, { key: "b", value: { string_value: "x,y" } } ]`);
+    const listed = parseModelConfig(
+      `${EMBEDDER_CONFIG}parameters [ { key: "a" value: { string_value: "1" } }, { key: "b", value: { string_value: "x,y" } } ]`,
+    );
     expect(listed.parameters).toEqual({ a: '1', b: 'x,y' });
-    const repeated = parseModelConfig(`${EMBEDDER_CONFIG}parameters { key: "a" value { string_value: "1" } }\nparameters: { key: "b" value: { string_value: "2" } }`);
+    const repeated = parseModelConfig(
+      `${EMBEDDER_CONFIG}parameters { key: "a" value { string_value: "1" } }\nparameters: { key: "b" value: { string_value: "2" } }`,
+    );
     expect(repeated.parameters).toEqual({ a: '1', b: '2' });
     expect(() => parseModelConfig(`${EMBEDDER_CONFIG}parameters { key: "a" value { } }`)).toThrow(/parameter "a" has no string_value/);
   });

@@ -11,9 +11,7 @@ export interface OnnxWorkerOptions {
 
 export type WorkerRequest = { id: number; model: string; inputs: TensorMap } | { close: true };
 export type WorkerReply =
-  | { type: 'ready'; sessions: ModelStatus[] }
-  | { type: 'failed'; message: string }
-  | { id: number; outputs?: TensorMap; error?: string };
+  { type: 'ready'; sessions: ModelStatus[] } | { type: 'failed'; message: string } | { id: number; outputs?: TensorMap; error?: string };
 
 /**
  * One ONNX Runtime backend in a worker thread. onnxruntime-node runs session.run synchronously on

@@ -11,7 +11,9 @@ import { OnnxRuntimeBackend } from './onnx-runtime.backend.js';
 describe('the built model repository', () => {
   it.each(MODEL_SPECS.map((spec) => spec.name))('%s: model.onnx has the hash its manifest records, from the pinned package', (model) => {
     const manifest = readModelManifest(modelRepository, model);
-    const actual = createHash('sha256').update(readFileSync(modelPaths(modelRepository, model).onnx)).digest('hex');
+    const actual = createHash('sha256')
+      .update(readFileSync(modelPaths(modelRepository, model).onnx))
+      .digest('hex');
     expect(manifest.model).toBe(model);
     expect(manifest.output.sha256).toBe(actual);
     const pinned = MODEL_SPECS.find((spec) => spec.name === model)!.sourcePackage;
@@ -24,11 +26,20 @@ describe('the built model repository', () => {
   ])('%s declares its preprocessing, and its vectors have the length its graph gives (%i)', async (model, dimension) => {
     const embedder = readEmbedderContract(modelRepository, model);
     expect(embedder.dimension).toBe(dimension);
-    expect(embedder.preprocessing).toEqual({ colourOrder: 'BGR', mean: [127, 127, 127], std: [128, 128, 128], layout: 'NCHW', templateSize: 112, flipAugmentation: true });
+    expect(embedder.preprocessing).toEqual({
+      colourOrder: 'BGR',
+      mean: [127, 127, 127],
+      std: [128, 128, 128],
+      layout: 'NCHW',
+      templateSize: 112,
+      flipAugmentation: true,
+    });
     expect(readModelConfig(modelRepository, model).platform).toBe('onnxruntime_onnx');
     const backend = await OnnxRuntimeBackend.create({ modelRepository, ortIntraOpThreads: 1 }, [model]);
     try {
-      const outputs = await backend.infer(model, { [embedder.inputName]: { data: new Float32Array(2 * 3 * 112 * 112).fill(0.1), dims: embedder.inputDims(2) } });
+      const outputs = await backend.infer(model, {
+        [embedder.inputName]: { data: new Float32Array(2 * 3 * 112 * 112).fill(0.1), dims: embedder.inputDims(2) },
+      });
       expect(outputs[embedder.outputName].dims).toEqual([2, dimension]);
     } finally {
       await backend.onModuleDestroy();

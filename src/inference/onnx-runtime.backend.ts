@@ -144,8 +144,7 @@ export function checkSessionMatchesConfig(session: ort.InferenceSession, config:
     outputs: config.outputs.map((tensor) => ({ name: tensor.name, dataType: tensor.dataType, dims: [...batchPrefix, ...tensor.dims] })),
   };
   const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
-  const text = (value: typeof actual) =>
-    JSON.stringify({ inputs: [...value.inputs].sort(byName), outputs: [...value.outputs].sort(byName) });
+  const text = (value: typeof actual) => JSON.stringify({ inputs: [...value.inputs].sort(byName), outputs: [...value.outputs].sort(byName) });
   if (text(actual) !== text(expected)) {
     throw new Error(`Model "${config.name}": config.pbtxt ${text(expected)} does not match the ONNX graph ${text(actual)}`);
   }

@@ -40,15 +40,17 @@ describe('OnnxWorkerPoolBackend', () => {
   });
 
   it('fails the start with the model error when the repository is broken', async () => {
-    await expect(OnnxWorkerPoolBackend.create({ modelRepository: '/nonexistent', ortIntraOpThreads: 1, ortWorkerThreads: 1 })).rejects.toThrow(/face_/);
+    await expect(OnnxWorkerPoolBackend.create({ modelRepository: '/nonexistent', ortIntraOpThreads: 1, ortWorkerThreads: 1 })).rejects.toThrow(
+      /face_/,
+    );
   });
 
   it('answers unavailable, not hanging, once its workers are gone', async () => {
     const short = await OnnxWorkerPoolBackend.create({ modelRepository, ortIntraOpThreads: 1, ortWorkerThreads: 1 });
     await short.onModuleDestroy();
-    await expect(short.infer(FACE_MODELS.embedder, { input: { data: new Float32Array(3 * 112 * 112), dims: [1, 3, 112, 112] } })).rejects.toBeInstanceOf(
-      InferenceUnavailableError,
-    );
+    await expect(
+      short.infer(FACE_MODELS.embedder, { input: { data: new Float32Array(3 * 112 * 112), dims: [1, 3, 112, 112] } }),
+    ).rejects.toBeInstanceOf(InferenceUnavailableError);
     expect(await short.status()).toEqual(
       Object.values(FACE_MODELS).map((model) => ({ model, ready: false, reason: 'worker 1 of 1 stopped: sessions released (shutting down)' })),
     );

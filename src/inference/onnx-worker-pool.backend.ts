@@ -60,7 +60,11 @@ export class OnnxWorkerPoolBackend extends InferenceBackend implements OnModuleD
   static async create(
     config: Pick<AppConfig, 'modelRepository' | 'ortIntraOpThreads' | 'ortWorkerThreads'> & Partial<Pick<AppConfig, 'embedderModel'>>,
   ): Promise<OnnxWorkerPoolBackend> {
-    const options: OnnxWorkerOptions = { modelRepository: config.modelRepository, ortIntraOpThreads: config.ortIntraOpThreads, embedderModel: config.embedderModel };
+    const options: OnnxWorkerOptions = {
+      modelRepository: config.modelRepository,
+      ortIntraOpThreads: config.ortIntraOpThreads,
+      embedderModel: config.embedderModel,
+    };
     const workers = await Promise.all(Array.from({ length: config.ortWorkerThreads }, () => startWorker(options)));
     return new OnnxWorkerPoolBackend(workers, faceModelNames(config.embedderModel));
   }

@@ -13,12 +13,18 @@ describe('poolModelStatus', () => {
   });
 
   it('is not ready when a worker died, even if another still serves the model, and says which', () => {
-    const status = poolModelStatus('face_embedder', [worker(loaded('face_embedder')), worker(loaded('face_embedder'), false, 'ONNX Runtime worker failed: out of memory')]);
+    const status = poolModelStatus('face_embedder', [
+      worker(loaded('face_embedder')),
+      worker(loaded('face_embedder'), false, 'ONNX Runtime worker failed: out of memory'),
+    ]);
     expect(status).toEqual({ model: 'face_embedder', ready: false, reason: 'worker 2 of 2 stopped: ONNX Runtime worker failed: out of memory' });
   });
 
   it('is not ready when a worker has no session, or a failed one, for this model only', () => {
-    const workers = [worker([{ model: 'face_landmarks', ready: false, reason: 'session failed to load' }, ...loaded('face_detector')]), worker(loaded('face_detector'))];
+    const workers = [
+      worker([{ model: 'face_landmarks', ready: false, reason: 'session failed to load' }, ...loaded('face_detector')]),
+      worker(loaded('face_detector')),
+    ];
     expect(poolModelStatus('face_detector', workers).ready).toBe(true);
     expect(poolModelStatus('face_landmarks', workers)).toEqual({
       model: 'face_landmarks',

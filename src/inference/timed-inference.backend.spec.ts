@@ -22,7 +22,12 @@ class FakeBackend extends InferenceBackend {
 
 function timed() {
   const registry = new Registry();
-  const histogram = new Histogram({ name: 'inference_seconds', help: 'h', labelNames: ['model', 'backend', 'outcome'] as const, registers: [registry] });
+  const histogram = new Histogram({
+    name: 'inference_seconds',
+    help: 'h',
+    labelNames: ['model', 'backend', 'outcome'] as const,
+    registers: [registry],
+  });
   const inner = new FakeBackend();
   return { inner, backend: new TimedInferenceBackend(inner, histogram), registry };
 }

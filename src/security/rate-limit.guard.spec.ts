@@ -59,7 +59,8 @@ describe('RateLimitGuard', () => {
     const guard = await newGuard();
     const spellings = ['/api/v1/users', '/API/V1/users', '/api/v1/users/', '/api//v1/users', '/api/v1/%75sers', '/api/v1/users/x'];
     const statuses: number[] = [];
-    for (const [index, path] of spellings.entries()) statuses.push(await statusOf(guard, contextFor(UsersLikeController, index % 2 ? 'get' : 'list', { path })));
+    for (const [index, path] of spellings.entries())
+      statuses.push(await statusOf(guard, contextFor(UsersLikeController, index % 2 ? 'get' : 'list', { path })));
     statuses.push(await statusOf(guard, contextFor(UsersLikeController, 'get', { path: '/aPi/V1/UsErS/x' })));
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429]);
   });
@@ -73,7 +74,8 @@ describe('RateLimitGuard', () => {
   it('gives a whole IPv6 /64 one allowance, so rotating addresses buys nothing', async () => {
     const guard = await newGuard();
     const statuses: number[] = [];
-    for (let i = 1; i <= LIMIT + 1; i++) statuses.push(await statusOf(guard, contextFor(UsersLikeController, 'list', { ip: `2001:db8:1:2::${i.toString(16)}` })));
+    for (let i = 1; i <= LIMIT + 1; i++)
+      statuses.push(await statusOf(guard, contextFor(UsersLikeController, 'list', { ip: `2001:db8:1:2::${i.toString(16)}` })));
     expect(statuses.at(-1)).toBe(429);
     expect(await statusOf(guard, contextFor(UsersLikeController, 'list', { ip: '2001:db8:1:3::1' }))).toBe(200);
   });

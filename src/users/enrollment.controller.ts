@@ -66,7 +66,10 @@ function faceSource(body: { req_id?: string }, file: Express.Multer.File | undef
   const hasKey = body.req_id !== undefined && body.req_id !== '';
   if (hasImage === hasKey) {
     const message = 'give exactly one of req_id and image';
-    throw ApiError.badRequest('Exactly one of req_id and image is required', [{ field: 'req_id', message }, { field: 'image', message }]);
+    throw ApiError.badRequest('Exactly one of req_id and image is required', [
+      { field: 'req_id', message },
+      { field: 'image', message },
+    ]);
   }
   if (hasImage && file.size === 0) throw ApiError.badRequest('The image file is empty', [{ field: 'image', message: 'empty file' }]);
   return hasImage ? { image: file.buffer } : { reqId: body.req_id! };

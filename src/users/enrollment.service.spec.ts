@@ -9,7 +9,11 @@ import { EnrollmentService } from './enrollment.service.js';
 import type { UsersRepository } from './users.repository.js';
 
 const embedding = new Float32Array(512).fill(0.2);
-const cachedFace = { embedding, metadata: { detection_score: 0.99, box: { x: 1, y: 2, width: 3, height: 4 }, face_size_px: 4, quality: 0.8 }, expiresAt: new Date() };
+const cachedFace = {
+  embedding,
+  metadata: { detection_score: 0.99, box: { x: 1, y: 2, width: 3, height: 4 }, face_size_px: 4, quality: 0.8 },
+  expiresAt: new Date(),
+};
 const jane = { user: { id: 'jane', name: 'Jane', birthdate: new Date(), email: null, createdAt: new Date() }, faceId: 'f', similarity: 0.912345 };
 const person = { name: 'John', birthdate: '1990-01-01', email: 'john@example.com' };
 
@@ -21,7 +25,12 @@ function enrollment(options: { duplicate?: NearestUser; emailTaken?: boolean; ke
   const pipeline = {
     embedLargestFace: async () => {
       steps.push('pipeline');
-      return { facesDetected: 1, face: { box: cachedFace.metadata.box, score: 0.97, quality: 0.7, landmarks: [], faceSizePx: 4 }, embedding, timings: {} };
+      return {
+        facesDetected: 1,
+        face: { box: cachedFace.metadata.box, score: 0.97, quality: 0.7, landmarks: [], faceSizePx: 4 },
+        embedding,
+        timings: {},
+      };
     },
   } as unknown as GatedFacePipeline;
   const matcher = {
@@ -41,7 +50,10 @@ function enrollment(options: { duplicate?: NearestUser; emailTaken?: boolean; ke
   } as unknown as UsersRepository;
   const faces = { insert: async (userId: string) => (steps.push(`insert face of ${userId}`), 'new-face') } as unknown as FacesRepository;
   const cache = {
-    take: async (_: string, client: unknown) => (steps.push(`take key${client === tx ? ' in tx' : ''}`), (options.keyKnown ?? true) ? cachedFace : null),
+    take: async (_: string, client: unknown) => (
+      steps.push(`take key${client === tx ? ' in tx' : ''}`),
+      (options.keyKnown ?? true) ? cachedFace : null
+    ),
   } as unknown as EnrollmentCacheService;
   return { service: new EnrollmentService(prisma, pipeline, matcher, users, faces, cache), steps };
 }

@@ -46,7 +46,10 @@ export class EnrollmentService {
         const face = fromPhoto ?? (await this.faceFromKey(source.reqId!, tx));
         await this.refuseEnrolledFace(face, tx);
         if (person.email && (await this.users.emailTaken(person.email, tx))) throw ApiError.emailTaken();
-        const user = await this.users.create({ name: person.name, birthdate: new Date(`${person.birthdate}T00:00:00Z`), email: person.email ?? null }, tx);
+        const user = await this.users.create(
+          { name: person.name, birthdate: new Date(`${person.birthdate}T00:00:00Z`), email: person.email ?? null },
+          tx,
+        );
         await this.faces.insert(user.id, face, tx);
         return user.id;
       });

@@ -45,7 +45,12 @@ describe('EnrollmentCacheRepository on the embedded database', () => {
 
   it('parks several faces in one statement, each under its own key, each taken once', async () => {
     const expiresAt = inSeconds(600);
-    const entries = [7, 8, 9].map((seed, i) => ({ key: `group-${i}`, embedding: randomUnitVector(seed), metadata: { ...metadata, face_size_px: 40 + i }, expiresAt }));
+    const entries = [7, 8, 9].map((seed, i) => ({
+      key: `group-${i}`,
+      embedding: randomUnitVector(seed),
+      metadata: { ...metadata, face_size_px: 40 + i },
+      expiresAt,
+    }));
     await cache.putMany(entries);
     await cache.putMany([]);
     expect(await cache.count()).toBe(3);
@@ -75,7 +80,9 @@ describe('EnrollmentCacheRepository on the embedded database', () => {
     expect(await othersCache.takeOnce('made-by-b')).not.toBeNull();
   });
 
-  it('refuses a vector of another length than its embedder\'s, before it reaches SQL', async () => {
-    await expect(cache.put('short', randomUnitVector(8, 256), metadata, inSeconds(600))).rejects.toThrow(/Embedding has 256 dimensions, expected 512/);
+  it("refuses a vector of another length than its embedder's, before it reaches SQL", async () => {
+    await expect(cache.put('short', randomUnitVector(8, 256), metadata, inSeconds(600))).rejects.toThrow(
+      /Embedding has 256 dimensions, expected 512/,
+    );
   });
 });

@@ -46,10 +46,15 @@ describe('the gallery claimed for one embedder at start (claimGallery) on the em
     ).rows.map((row) => `${row.table} ${row.type}`);
   const enrollOne = async (embedder: EmbedderContract, seed: number) => {
     const user = await prisma.user.create({ data: { name: `P${seed}`, birthdate: new Date('1990-01-01') } });
-    return new FacesRepository(prisma, embedder).insert(user.id, { embedding: randomUnitVector(seed, embedder.dimension), detectionScore: 0.9, box, quality: 0.8 });
+    return new FacesRepository(prisma, embedder).insert(user.id, {
+      embedding: randomUnitVector(seed, embedder.dimension),
+      detectionScore: 0.9,
+      box,
+      quality: 0.8,
+    });
   };
 
-  it('on an empty gallery: declares the vector columns with the embedder\'s dimension, rebuilds the HNSW index and records the embedder once', async () => {
+  it("on an empty gallery: declares the vector columns with the embedder's dimension, rebuilds the HNSW index and records the embedder once", async () => {
     expect(await claim(b256)).toEqual({ resized: true });
     expect(await columnTypes()).toEqual(['faces vector(256)', 'vectors_cache vector(256)']);
     expect(await claim(b256)).toEqual({ resized: false });
@@ -62,7 +67,7 @@ describe('the gallery claimed for one embedder at start (claimGallery) on the em
     expect(await faces.explainNearestUsers([randomUnitVector(2, 256)], 1)).toMatch(/Index Scan using faces_embedding_hnsw_idx/);
   });
 
-  it('refuses a gallery holding another embedder\'s faces, naming both and the ways out, and changes nothing', async () => {
+  it("refuses a gallery holding another embedder's faces, naming both and the ways out, and changes nothing", async () => {
     await claim(b256);
     await enrollOne(b256, 1);
     await enrollOne(b256, 2);
@@ -72,7 +77,9 @@ describe('the gallery claimed for one embedder at start (claimGallery) on the em
     );
     expect(refusal).toBeInstanceOf(GalleryEmbedderMismatchError);
     const message = (refusal as Error).message;
-    expect(message.split('\n')[0]).toBe(`The gallery holds vectors of embedder "${b256.model}", not of the configured EMBEDDER_MODEL "${a512.model}": not starting.`);
+    expect(message.split('\n')[0]).toBe(
+      `The gallery holds vectors of embedder "${b256.model}", not of the configured EMBEDDER_MODEL "${a512.model}": not starting.`,
+    );
     expect(message).toMatch(/in the gallery: 2 face\(s\) made by "synthetic_256_b" \(256-D, model\.onnx sha256 bbbbbbbbbbbb…/);
     expect(message).toMatch(/configured: +"synthetic_512_a" \(512-D/);
     expect(message).toMatch(/they differ in: weights \(model\.onnx sha256\), dimension \(256 vs 512\)/);
@@ -83,7 +90,7 @@ describe('the gallery claimed for one embedder at start (claimGallery) on the em
     expect((await db.query('SELECT 1 FROM embedders')).rows).toHaveLength(1);
   });
 
-  it('counts live enrollment keys as the gallery\'s vectors, but not expired ones, which go when the columns change', async () => {
+  it("counts live enrollment keys as the gallery's vectors, but not expired ones, which go when the columns change", async () => {
     await claim(b256);
     const keys = new EnrollmentCacheRepository(prisma, b256);
     await keys.put('live', randomUnitVector(3, 256), metadata, new Date(Date.now() + 600_000));
@@ -122,6 +129,8 @@ describe('the gallery claimed for one embedder at start (claimGallery) on the em
     expect(await applyMigrations(pgliteRunner(db), [init, ...later])).toEqual(later.map((migration) => migration.name));
     const labels = await db.query<{ embedder_id: string }>('SELECT embedder_id FROM faces UNION ALL SELECT embedder_id FROM vectors_cache');
     expect(labels.rows).toEqual([{ embedder_id: SHIPPED_EMBEDDER_ID }, { embedder_id: SHIPPED_EMBEDDER_ID }]);
-    await expect(claim(a512)).rejects.toThrow(/1 face\(s\) and 1 enrollment key\(s\) .* made by "face_embedder" \(512-D, model\.onnx sha256 beb70cbd2970…, BGR \(x-127\)\/128 NCHW 112x112, flip on\)/);
+    await expect(claim(a512)).rejects.toThrow(
+      /1 face\(s\) and 1 enrollment key\(s\) .* made by "face_embedder" \(512-D, model\.onnx sha256 beb70cbd2970…, BGR \(x-127\)\/128 NCHW 112x112, flip on\)/,
+    );
   });
 });

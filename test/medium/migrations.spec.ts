@@ -24,11 +24,13 @@ describe('the migration runner on the embedded database', () => {
   beforeEach(() => db.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public;'));
   afterAll(() => db.close());
 
-  const recorded = async () => (await db.query<Recorded>('SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name')).rows;
+  const recorded = async () =>
+    (await db.query<Recorded>('SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name'))
+      .rows;
   const tables = async () =>
-    (await db.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name")).rows.map(
-      (row) => row.table_name,
-    );
+    (
+      await db.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name")
+    ).rows.map((row) => row.table_name);
 
   it('creates the schema and records each migration as Prisma Migrate would (sha256 of migration.sql)', async () => {
     expect(await applyMigrations(pgliteRunner(db), migrations)).toEqual(migrations.map((m) => m.name));

@@ -16,7 +16,15 @@ function packageOf(placeholderSource) {
 
 function bundle(packageName) {
   const entry = require.resolve(packageName);
-  const { outputFiles } = buildSync({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', packages: 'external', write: false, logLevel: 'silent' });
+  const { outputFiles } = buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    packages: 'external',
+    write: false,
+    logLevel: 'silent',
+  });
   const imports = new Map();
   let code = outputFiles[0].text.replace(/__require\("([^"]+)"\)/g, (_, specifier) => {
     if (!imports.has(specifier)) imports.set(specifier, `__external_${imports.size}`);
@@ -24,7 +32,10 @@ function bundle(packageName) {
   });
   // Node itself can load the package (require(esm)), which tells us its export names.
   const names = Object.keys(require(packageName)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default');
-  code = code.replace(/export default (require_\w+)\(\);\s*$/, (_, init) => `const __package = ${init}();\nexport default __package;\nexport const { ${names.join(', ')} } = __package;\n`);
+  code = code.replace(
+    /export default (require_\w+)\(\);\s*$/,
+    (_, init) => `const __package = ${init}();\nexport default __package;\nexport const { ${names.join(', ')} } = __package;\n`,
+  );
   const header = [...imports].map(([specifier, local]) => `import * as ${local} from ${JSON.stringify(specifier)};`).join('\n');
   return `${header}\n${code}`;
 }

@@ -20,10 +20,14 @@ export function compileApp(): { mainJs: string; remove(): void } {
   const mainJs = path.join(outDir, 'src/main.js');
   if (!existsSync(mainJs)) {
     const staging = mkdtempSync(path.join(cache, 'e2e-staging-'));
-    execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', staging], { cwd: root, stdio: 'inherit' });
+    execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', staging], {
+      cwd: root,
+      stdio: 'inherit',
+    });
     const proto = 'src/inference/triton/grpc_service.proto';
     cpSync(path.join(root, proto), path.join(staging, proto));
-    for (const stale of readdirSync(cache).filter((name) => name.startsWith('e2e-build-'))) rmSync(path.join(cache, stale), { recursive: true, force: true });
+    for (const stale of readdirSync(cache).filter((name) => name.startsWith('e2e-build-')))
+      rmSync(path.join(cache, stale), { recursive: true, force: true });
     try {
       renameSync(staging, outDir);
     } catch (error) {
@@ -89,7 +93,9 @@ export async function spawnApp(
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {

@@ -85,7 +85,12 @@ export async function expectBoxOver(page: Page, element: Locator, box: Box): Pro
   const shown = (await page.getByRole('img', { name: 'The photo sent for recognition' }).boundingBox())!;
   const drawn = (await element.boundingBox())!;
   const scale = shown.width / Number(await property(page, '#result-image', 'naturalWidth'));
-  const offsets = [drawn.x - shown.x - box.x * scale, drawn.y - shown.y - box.y * scale, drawn.width - box.width * scale, drawn.height - box.height * scale];
+  const offsets = [
+    drawn.x - shown.x - box.x * scale,
+    drawn.y - shown.y - box.y * scale,
+    drawn.width - box.width * scale,
+    drawn.height - box.height * scale,
+  ];
   expect(offsets.map((offset) => Math.abs(offset) < 2)).toEqual([true, true, true, true]);
 }
 

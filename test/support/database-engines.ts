@@ -32,7 +32,13 @@ export interface StoppableDatabase {
 export async function startStoppableDatabase(engine: DatabaseEngine): Promise<StoppableDatabase> {
   if (engine === 'embedded') {
     const wire = await WirePostgres.start();
-    return { url: wire.url, env: { DATABASE_URL: wire.url, DATABASE_POOL_MAX: '1' }, stop: () => wire.stop(), start: () => wire.start(), close: () => wire.close() };
+    return {
+      url: wire.url,
+      env: { DATABASE_URL: wire.url, DATABASE_POOL_MAX: '1' },
+      stop: () => wire.stop(),
+      start: () => wire.start(),
+      close: () => wire.close(),
+    };
   }
   const cluster = await PostgresCluster.start();
   const { url } = await cluster.createDatabase();

@@ -25,9 +25,14 @@ function embeddedTemplate(): Promise<string> {
 
 async function buildTemplate(): Promise<string> {
   const versions = await Promise.all(
-    ['@electric-sql/pglite', '@electric-sql/pglite-pgvector'].map((name) => readFile(path.join(projectRoot(), 'node_modules', name, 'package.json'), 'utf8')),
+    ['@electric-sql/pglite', '@electric-sql/pglite-pgvector'].map((name) =>
+      readFile(path.join(projectRoot(), 'node_modules', name, 'package.json'), 'utf8'),
+    ),
   );
-  const key = createHash('sha256').update(versions.map((json) => (JSON.parse(json) as { version: string }).version).join(' ')).digest('hex').slice(0, 12);
+  const key = createHash('sha256')
+    .update(versions.map((json) => (JSON.parse(json) as { version: string }).version).join(' '))
+    .digest('hex')
+    .slice(0, 12);
   const ready = path.join(tmpdir(), `face-matrix-pglite-initdb-${key}`);
   if (existsSync(ready)) return ready;
   // Built aside and renamed into place, so parallel Jest workers never copy a half-made template.

@@ -15,7 +15,14 @@ export const SECOND_EMBEDDER = 'face_embedder_256';
  * an identity. Different `weights` give different identities.
  */
 export function syntheticEmbedder(dimension = 512, weights = 'a'): EmbedderContract {
-  const preprocessing = { colourOrder: 'BGR', mean: [127, 127, 127], std: [128, 128, 128], layout: 'NCHW', templateSize: 112, flipAugmentation: true } as const;
+  const preprocessing = {
+    colourOrder: 'BGR',
+    mean: [127, 127, 127],
+    std: [128, 128, 128],
+    layout: 'NCHW',
+    templateSize: 112,
+    flipAugmentation: true,
+  } as const;
   return new EmbedderContract(`synthetic_${dimension}_${weights}`, 'input', 'output', 16, dimension, weights.repeat(64).slice(0, 64), preprocessing);
 }
 

@@ -28,18 +28,27 @@ export async function cropPortrait(photo: Buffer, box: Box, margin = 0.6): Promi
   const top = Math.max(0, Math.round(box.y - box.height * margin));
   const right = Math.min(width, Math.round(box.x + box.width * (1 + margin)));
   const bottom = Math.min(height, Math.round(box.y + box.height * (1 + margin)));
-  return sharp(photo).extract({ left, top, width: right - left, height: bottom - top }).jpeg({ quality: 92 }).toBuffer();
+  return sharp(photo)
+    .extract({ left, top, width: right - left, height: bottom - top })
+    .jpeg({ quality: 92 })
+    .toBuffer();
 }
 
 /** The same photo as a client might resend it: mirrored, scaled down and re-encoded. */
 export async function transformedCopy(photo: Buffer): Promise<Buffer> {
   const { width = 0 } = await sharp(photo).metadata();
-  return sharp(photo).flop().resize({ width: Math.round(width * 0.7) }).jpeg({ quality: 80 }).toBuffer();
+  return sharp(photo)
+    .flop()
+    .resize({ width: Math.round(width * 0.7) })
+    .jpeg({ quality: 80 })
+    .toBuffer();
 }
 
 /** A real image with no face in it. */
 export function blankImage(): Promise<Buffer> {
-  return sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 90, g: 140, b: 200 } } }).png().toBuffer();
+  return sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 90, g: 140, b: 200 } } })
+    .png()
+    .toBuffer();
 }
 
 /** The first photo of `count` different LFW people (spread over the alphabet), or undefined without ../shared/data. */
@@ -71,7 +80,9 @@ export async function samplePortraits(count: number, detect: (photo: Buffer) => 
       const top = Math.round(box.y + box.height / 2 - side / 2);
       // Beyond the photo's edge the square is white, as around the LFW strips.
       const framed = await sharp(photo).extend({ top: side, bottom: side, left: side, right: side, background: '#ffffff' }).toBuffer();
-      const square = await sharp(framed).extract({ left: left + side, top: top + side, width: side, height: side }).toBuffer();
+      const square = await sharp(framed)
+        .extract({ left: left + side, top: top + side, width: side, height: side })
+        .toBuffer();
       portraits.push(await sharp(square).resize(300, 300).jpeg({ quality: 92 }).toBuffer());
     }
   }
@@ -94,7 +105,10 @@ export async function faceStrip(portraits: Buffer[], options: { side?: number; g
     }),
   );
   const [width, height] = column ? [side + 80, length] : [length, side + 80];
-  return sharp({ create: { width, height, channels: 3, background: '#ffffff' } }).composite(composites).jpeg({ quality: 92 }).toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
+    .composite(composites)
+    .jpeg({ quality: 92 })
+    .toBuffer();
 }
 
 /** Portraits in a grid of `columns`, each `side` px square, centred in cells of a width x height canvas: a group photo. */
@@ -110,5 +124,8 @@ export async function faceGrid(portraits: Buffer[], options: { columns: number; 
       top: Math.round(Math.floor(i / columns) * cellHeight + (cellHeight - side) / 2),
     })),
   );
-  return sharp({ create: { width, height, channels: 3, background: '#d8d4cc' } }).composite(composites).jpeg({ quality: 90 }).toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: '#d8d4cc' } })
+    .composite(composites)
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }

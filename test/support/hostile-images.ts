@@ -36,8 +36,10 @@ export function zeroPngBomb(side: number): Buffer {
 
 /** A small real JPEG whose SOF header is rewritten to claim width x height. */
 export async function jpegClaiming(width: number, height: number): Promise<Buffer> {
-  const jpeg = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#888' } }).jpeg().toBuffer();
-  for (let i = 2; i + 9 < jpeg.length; ) {
+  const jpeg = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#888' } })
+    .jpeg()
+    .toBuffer();
+  for (let i = 2; i + 9 < jpeg.length;) {
     const marker = jpeg[i + 1];
     if (marker >= 0xc0 && marker <= 0xc2) {
       jpeg.writeUInt16BE(height, i + 5);
@@ -49,7 +51,15 @@ export async function jpegClaiming(width: number, height: number): Promise<Buffe
   throw new Error('no SOF marker');
 }
 
-export const gif = () => sharp({ create: { width: 32, height: 32, channels: 3, background: '#c00' } }).gif().toBuffer();
-export const tiff = () => sharp({ create: { width: 32, height: 32, channels: 3, background: '#0c0' } }).tiff().toBuffer();
+export const gif = () =>
+  sharp({ create: { width: 32, height: 32, channels: 3, background: '#c00' } })
+    .gif()
+    .toBuffer();
+export const tiff = () =>
+  sharp({ create: { width: 32, height: 32, channels: 3, background: '#0c0' } })
+    .tiff()
+    .toBuffer();
 export const svg = () =>
-  Buffer.from('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><script>alert(1)</script><circle r="20" cx="32" cy="32"/></svg>');
+  Buffer.from(
+    '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><script>alert(1)</script><circle r="20" cx="32" cy="32"/></svg>',
+  );

@@ -79,7 +79,9 @@ export class OpenApiContract {
     if (mediaType !== 'application/json') return problems;
     const validate = this.validatorFor(`${route.template} ${method} ${response.status}`, content.schema);
     if (!validate(response.body)) {
-      problems.push(...(validate.errors ?? []).map((error) => `${label}: body${error.instancePath} ${error.message} ${JSON.stringify(error.params)}`));
+      problems.push(
+        ...(validate.errors ?? []).map((error) => `${label}: body${error.instancePath} ${error.message} ${JSON.stringify(error.params)}`),
+      );
     }
     if (typeof response.body?.requestId === 'string' && response.body.requestId !== response.headers['x-request-id']) {
       problems.push(`${label}: requestId differs from the x-request-id header`);
@@ -90,7 +92,8 @@ export class OpenApiContract {
   /** Throws with every problem, so a failing story says exactly what drifted. */
   check(response: Response): Response {
     const problems = this.problems(response);
-    if (problems.length > 0) throw new Error(`Response breaks the OpenAPI document:\n  ${problems.join('\n  ')}\nbody: ${response.text.slice(0, 500)}`);
+    if (problems.length > 0)
+      throw new Error(`Response breaks the OpenAPI document:\n  ${problems.join('\n  ')}\nbody: ${response.text.slice(0, 500)}`);
     return response;
   }
 
@@ -144,7 +147,8 @@ export function toJsonSchema(schema: Json): Json {
   const result: JsonObject = {};
   for (const [key, value] of Object.entries(schema)) {
     if (key === '$ref' && typeof value === 'string') result.$ref = value.replace('#/components/schemas/', `${BASE}#/$defs/`);
-    else if (key === 'discriminator' && value && typeof value === 'object' && !Array.isArray(value)) result.discriminator = { propertyName: value.propertyName };
+    else if (key === 'discriminator' && value && typeof value === 'object' && !Array.isArray(value))
+      result.discriminator = { propertyName: value.propertyName };
     else if (key === 'properties' && value && typeof value === 'object' && !Array.isArray(value)) {
       result.properties = Object.fromEntries(Object.entries(value).map(([name, property]) => [name, toJsonSchema(property)]));
     } else result[key] = toJsonSchema(value);

@@ -7,7 +7,9 @@ import { freePort } from './compiled-app.js';
 const PGBOUNCER = '/usr/sbin/pgbouncer';
 
 /** Why PgBouncer tests cannot run here; undefined when they can. */
-export const pgBouncerSkipReason: string | undefined = existsSync(PGBOUNCER) ? undefined : `${PGBOUNCER} is not installed (apt-get install pgbouncer)`;
+export const pgBouncerSkipReason: string | undefined = existsSync(PGBOUNCER)
+  ? undefined
+  : `${PGBOUNCER} is not installed (apt-get install pgbouncer)`;
 
 /**
  * PgBouncer in transaction pooling mode in front of one PostgreSQL, as managed platforms put it:
@@ -77,7 +79,9 @@ export class PgBouncer {
 }
 
 function idFromPasswd(user: string, field: 2 | 3): number {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((entry) => entry.startsWith(`${user}:`));
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith(`${user}:`));
   if (!line) throw new Error(`no ${user} user`);
   return Number(line.split(':')[field]);
 }

@@ -29,7 +29,8 @@ export function restrictedViolations(pod: Spec): string[] {
   // Baseline
   for (const field of ['hostNetwork', 'hostPID', 'hostIPC']) if (pod[field] === true) problems.push(`pod: ${field} must not be true`);
   if (podContext.windowsOptions?.hostProcess === true) problems.push('pod: hostProcess must not be true');
-  for (const sysctl of podContext.sysctls ?? []) if (!SAFE_SYSCTLS.has(sysctl.name)) problems.push(`pod: sysctl ${sysctl.name} is not in the safe set`);
+  for (const sysctl of podContext.sysctls ?? [])
+    if (!SAFE_SYSCTLS.has(sysctl.name)) problems.push(`pod: sysctl ${sysctl.name} is not in the safe set`);
   checkSeLinux('pod', podContext.seLinuxOptions, problems);
   checkAppArmor('pod', podContext.appArmorProfile, problems);
   for (const volume of pod.volumes ?? []) {

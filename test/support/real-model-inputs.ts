@@ -57,9 +57,8 @@ export async function realModelInputs(configs: readonly ModelConfig[], path = sa
       if (dims.length !== 4 || (channels !== 1 && channels !== 3)) {
         throw new Error(`${config.name}.${input.name}: expected an image tensor [1, 1|3, H, W], got [${dims.join(', ')}]`);
       }
-      inputs[input.name] = channels === 1
-        ? await planarTensor(path, width, height, 1, 0, 255)
-        : await planarTensor(path, width, height, 3, 127.5, 128);
+      inputs[input.name] =
+        channels === 1 ? await planarTensor(path, width, height, 1, 0, 255) : await planarTensor(path, width, height, 3, 127.5, 128);
     }
     byModel[config.name] = inputs;
   }

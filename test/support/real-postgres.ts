@@ -22,7 +22,11 @@ export interface TestDatabase {
 }
 
 /** Runs one statement as the cluster's superuser on a short-lived connection. */
-export async function superuserQuery<Row extends pg.QueryResultRow = pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<Row[]> {
+export async function superuserQuery<Row extends pg.QueryResultRow = pg.QueryResultRow>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<Row[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -67,7 +71,10 @@ export class PostgresServer {
   /** One template per set of migrations, kept across runs on a developer's long-lived cluster. */
   private async migratedTemplate(): Promise<string> {
     const migrations = await readMigrations(path.join(projectRoot(), 'prisma', 'migrations'));
-    const hash = createHash('sha256').update(migrations.map((m) => `${m.name}:${m.checksum}`).join('\n')).digest('hex').slice(0, 12);
+    const hash = createHash('sha256')
+      .update(migrations.map((m) => `${m.name}:${m.checksum}`).join('\n'))
+      .digest('hex')
+      .slice(0, 12);
     const name = `fm_template_${hash}`;
     const client = new pg.Client({ connectionString: this.adminUrl });
     await client.connect();

@@ -21,7 +21,12 @@ export async function underLoad(send: (index: number) => Promise<Response>, conc
       const started = performance.now();
       try {
         const response = await send(sent++);
-        answers.push({ status: response.status, ms: performance.now() - started, errorCode: response.body?.error_code, retryAfter: response.headers['retry-after'] });
+        answers.push({
+          status: response.status,
+          ms: performance.now() - started,
+          errorCode: response.body?.error_code,
+          retryAfter: response.headers['retry-after'],
+        });
       } catch {
         answers.push({ status: 0, ms: performance.now() - started });
       }

@@ -10,7 +10,11 @@ const port = Number(process.argv[2] ?? 8001);
 const repository = requireModelRepository();
 const names = Object.values(FACE_MODELS);
 const onnx = await OnnxRuntimeBackend.create({ modelRepository: repository, ortIntraOpThreads: 1 }, names);
-const server = new KServeTestServer(onnx, names.map((name) => readModelConfig(repository, name)), port);
+const server = new KServeTestServer(
+  onnx,
+  names.map((name) => readModelConfig(repository, name)),
+  port,
+);
 console.log(`KServe test server on ${await server.start()} serving ${names.join(', ')} from ${repository}`);
 
 const shutdown = async () => {

@@ -27,7 +27,23 @@ export function makeTestCertificates(): TestCertificates | undefined {
     openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-subj', '/CN=Face Matrix test CA', '-days', '1');
     openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost');
     writeFileSync(path.join(dir, 'san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-    openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '1', '-extfile', 'san.ext');
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'server.pem',
+      '-days',
+      '1',
+      '-extfile',
+      'san.ext',
+    );
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
@@ -73,7 +89,10 @@ export class TlsPostgresFront {
         socket.once('close', () => this.sockets.delete(socket));
       }
       secure.pipe(backend).pipe(secure);
-      for (const [one, other] of [[secure, backend], [backend, secure]] as const) {
+      for (const [one, other] of [
+        [secure, backend],
+        [backend, secure],
+      ] as const) {
         one.on('error', () => other.destroy());
         one.on('close', () => other.destroy());
       }

@@ -69,7 +69,12 @@ export async function runBatchEnrollment(options: BatchEnrollmentOptions): Promi
   const stopping = () => fatal !== undefined || options.signal?.aborted === true;
 
   /** Sends one photo; a failure is kept in the state and the run's list. */
-  async function send(person: PersonFolder, record: PersonRecord, photo: string, call: (upload: PhotoUpload) => Promise<{ ok: true; value: string } | { ok: false; failure: Failure }>) {
+  async function send(
+    person: PersonFolder,
+    record: PersonRecord,
+    photo: string,
+    call: (upload: PhotoUpload) => Promise<{ ok: true; value: string } | { ok: false; failure: Failure }>,
+  ) {
     let bytes: Buffer;
     try {
       bytes = await readFile(path.join(settings.folder, person.folder, photo));
@@ -189,7 +194,9 @@ export async function runBatchEnrollment(options: BatchEnrollmentOptions): Promi
 
   summary.interrupted = options.signal?.aborted === true;
   summary.onRecord = onRecord(scan.people.map((person) => state.person(person.folder)));
-  summary.recordedFailures = scan.people.flatMap((person): FailureEntry[] => (state.person(person.folder)?.failures ?? []).map((failure) => ({ ...failure, person: person.folder })));
+  summary.recordedFailures = scan.people.flatMap((person): FailureEntry[] =>
+    (state.person(person.folder)?.failures ?? []).map((failure) => ({ ...failure, person: person.folder })),
+  );
   summary.wallTimeMs = Date.now() - startedAt;
   if (summary.reportPath) await writeReport(summary.reportPath, summary);
   return summary;
@@ -211,11 +218,17 @@ function onRecord(records: (PersonRecord | undefined)[]) {
 function validated(options: BatchEnrollmentOptions) {
   const birthdate = options.birthdate ?? defaultBirthdate;
   const date = new Date(`${birthdate}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(birthdate) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== birthdate || date.getTime() > Date.now()) {
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(birthdate) ||
+    Number.isNaN(date.getTime()) ||
+    date.toISOString().slice(0, 10) !== birthdate ||
+    date.getTime() > Date.now()
+  ) {
     throw new UsageError(`--birthdate must be a real past date as YYYY-MM-DD, not "${birthdate}".`);
   }
   const concurrency = options.concurrency ?? 2;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) throw new UsageError(`--concurrency must be a whole number from 1 to 32, not ${concurrency}.`);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32)
+    throw new UsageError(`--concurrency must be a whole number from 1 to 32, not ${concurrency}.`);
   let url: URL;
   try {
     url = new URL(options.url);
@@ -224,5 +237,11 @@ function validated(options: BatchEnrollmentOptions) {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url must be an http(s) URL, not "${options.url}".`);
   const folder = path.resolve(options.folder);
-  return { birthdate, concurrency, url: url.href.replace(/\/+$/, ''), folder, statePath: path.resolve(options.statePath ?? defaultStatePath(folder)) };
+  return {
+    birthdate,
+    concurrency,
+    url: url.href.replace(/\/+$/, ''),
+    folder,
+    statePath: path.resolve(options.statePath ?? defaultStatePath(folder)),
+  };
 }

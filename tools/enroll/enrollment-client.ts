@@ -60,7 +60,8 @@ export class EnrollmentClient {
   async checkAccess(): Promise<void> {
     const answer = await this.send('GET', '/api/v1/users?limit=1');
     if ('networkError' in answer) throw new ServiceUnreachableError(`Cannot reach the service at ${this.baseUrl}: ${answer.networkError}`);
-    if (answer.status !== 200) throw new Error(`The service at ${this.baseUrl} answered GET /api/v1/users with HTTP ${answer.status}; is this a Face Matrix URL?`);
+    if (answer.status !== 200)
+      throw new Error(`The service at ${this.baseUrl} answered GET /api/v1/users with HTTP ${answer.status}; is this a Face Matrix URL?`);
   }
 
   async addUser(person: { name: string; birthdate: string }, photo: PhotoUpload): Promise<ApiResult<string>> {
@@ -115,7 +116,9 @@ export class EnrollmentClient {
         delay = retryDelayMs({ networkError: true }, attempt, this.policy);
         if (delay === undefined) {
           if (++this.unreachableStreak >= unreachableStreakLimit) {
-            throw new ServiceUnreachableError(`The service at ${this.baseUrl} stopped answering (${reason}), ${unreachableStreakLimit} requests in a row.`);
+            throw new ServiceUnreachableError(
+              `The service at ${this.baseUrl} stopped answering (${reason}), ${unreachableStreakLimit} requests in a row.`,
+            );
           }
           return { networkError: reason, requestId };
         }

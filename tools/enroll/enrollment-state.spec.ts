@@ -28,7 +28,10 @@ describe('resumePlan', () => {
 
   it('keeps trying to enroll from the photos not refused for good', () => {
     // p_0002 failed on a 503 (not final, so not done): it is tried again.
-    const record: PersonRecord = { done: ['p_0001.jpg'], failures: [noFace('p_0001.jpg'), { photo: 'p_0002.jpg', kind: 'service_error', message: 'x' }] };
+    const record: PersonRecord = {
+      done: ['p_0001.jpg'],
+      failures: [noFace('p_0001.jpg'), { photo: 'p_0002.jpg', kind: 'service_error', message: 'x' }],
+    };
     expect(resumePlan(record, photos)).toEqual({ kind: 'enroll', photos: ['p_0002.jpg', 'p_0003.jpg'] });
   });
 
@@ -118,4 +121,3 @@ describe('EnrollmentState file', () => {
     await expect(EnrollmentState.open(file, '/p', 'u')).rejects.toThrow(/not a Face Matrix enrollment state/);
   });
 });
-

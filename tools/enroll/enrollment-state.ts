@@ -79,7 +79,8 @@ export class EnrollmentState {
     } catch {
       throw new Error(`The state file ${file} is not valid JSON; move it away or pass --restart.`);
     }
-    if (saved.version !== 1 || typeof saved.people !== 'object') throw new Error(`The state file ${file} is not a Face Matrix enrollment state (version 1); pass --restart.`);
+    if (saved.version !== 1 || typeof saved.people !== 'object')
+      throw new Error(`The state file ${file} is not a Face Matrix enrollment state (version 1); pass --restart.`);
     const previousServiceUrl = saved.serviceUrl !== serviceUrl ? saved.serviceUrl : undefined;
     return new EnrollmentState(file, { ...saved, serviceUrl }, previousServiceUrl);
   }

@@ -34,7 +34,9 @@ describe('failureFromResponse', () => {
   });
 
   it('retries on a rerun only what may go through another time', () => {
-    const retried = Object.entries(failureKinds).filter(([, kind]) => !kind.final).map(([name]) => name);
+    const retried = Object.entries(failureKinds)
+      .filter(([, kind]) => !kind.final)
+      .map(([name]) => name);
     expect(retried.sort()).toEqual(['service_error', 'unreachable', 'unreadable_file', 'user_missing']);
   });
 

@@ -34,7 +34,9 @@ describe('retryDelayMs', () => {
   });
 
   it('has defaults that ride out a short overload', () => {
-    const total = Array.from({ length: defaultRetryPolicy.busyAttempts - 1 }, (_, i) => retryDelayMs({ status: 503 }, i + 1, defaultRetryPolicy, now, halfJitter)!).reduce((a, b) => a + b, 0);
+    const total = Array.from({ length: defaultRetryPolicy.busyAttempts - 1 }, (_, i) =>
+      retryDelayMs({ status: 503 }, i + 1, defaultRetryPolicy, now, halfJitter)!,
+    ).reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThan(20_000);
   });
 });

@@ -52,7 +52,8 @@ export function describeReport(report: ImportCycleReport): { ok: boolean; text: 
     lines.push(`folders importing each other: ${cycle.folders.join(', ')}`);
     for (const step of cycle.steps) lines.push(`    ${step}`);
   }
-  for (const entry of report.staleExceptions) lines.push(`stale exception: ${entry.join(' <-> ')} no longer import each other; remove it from KNOWN_FOLDER_CYCLES`);
+  for (const entry of report.staleExceptions)
+    lines.push(`stale exception: ${entry.join(' <-> ')} no longer import each other; remove it from KNOWN_FOLDER_CYCLES`);
   const ok = lines.length === 0;
   for (const entry of report.knownFolderCycles) lines.push(`known exception (KNOWN_FOLDER_CYCLES): ${entry.join(' <-> ')}`);
   if (ok) lines.push('no import cycles among src/ files; no other top-level src/ folders import each other');

@@ -57,9 +57,7 @@ describe('the import-cycle check', () => {
       'main.ts': "import { a } from './x/a.js';\nimport { b2 } from './y/b2.js';\nexport const all = [a, b2];",
     });
     expect(report.fileCycles).toEqual([]);
-    expect(report.folderCycles).toEqual([
-      { folders: ['x', 'y', 'z'], steps: ['x/a.ts -> y/b.ts', 'y/b2.ts -> z/c.ts', 'z/c2.ts -> x/leaf.ts'] },
-    ]);
+    expect(report.folderCycles).toEqual([{ folders: ['x', 'y', 'z'], steps: ['x/a.ts -> y/b.ts', 'y/b2.ts -> z/c.ts', 'z/c2.ts -> x/leaf.ts'] }]);
   });
 
   it('tolerates a listed folder cycle, and flags the entry once the cycle is gone', () => {

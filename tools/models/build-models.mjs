@@ -12,7 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { checkBatchParity, PARITY_BATCHES, PARITY_TOLERANCE } from './batch-parity.mjs';
 import { builtSha256, MODEL_SPECS } from './model-specs.mjs';
 import { withBatchPreservingReshape, withDynamicBatch } from './onnx-batch-dim.mjs';
-import { checkProjectionParity, orthogonalProjection, PROJECTION_PARITY_ROWS, PROJECTION_PARITY_TOLERANCE, withAppendedProjection } from './onnx-projection.mjs';
+import {
+  checkProjectionParity,
+  orthogonalProjection,
+  PROJECTION_PARITY_ROWS,
+  PROJECTION_PARITY_TOLERANCE,
+  withAppendedProjection,
+} from './onnx-projection.mjs';
 import { extractFromTgz } from './tar-reader.mjs';
 import { checkTfliteParity, TFLITE_PARITY_SAMPLES, TFLITE_PARITY_TOLERANCE } from './tflite-parity.mjs';
 import { REFERENCE_PACKAGE } from './tflite-reference.mjs';
@@ -68,9 +74,15 @@ function transformationOf(spec) {
       tool: 'tools/models/tflite-to-onnx.mjs',
       edits: [
         `TFLite flatbuffer -> ONNX opset ${ONNX_OPSET}, operator for operator; weights transposed from NHWC/OHWI to NCHW/OIHW, values unchanged`,
-        `graph inputs and outputs keep TFLite's shapes, renamed ${Object.entries(spec.conversion.rename).map(([from, to]) => `"${from}" -> "${to}"`).join(', ')}`,
+        `graph inputs and outputs keep TFLite's shapes, renamed ${Object.entries(spec.conversion.rename)
+          .map(([from, to]) => `"${from}" -> "${to}"`)
+          .join(', ')}`,
       ],
-      parity: { samples: TFLITE_PARITY_SAMPLES, maxAbsDiff: TFLITE_PARITY_TOLERANCE, against: `TFLite itself (${REFERENCE_PACKAGE}, WebAssembly) on deterministic inputs in [-1, 1)` },
+      parity: {
+        samples: TFLITE_PARITY_SAMPLES,
+        maxAbsDiff: TFLITE_PARITY_TOLERANCE,
+        against: `TFLite itself (${REFERENCE_PACKAGE}, WebAssembly) on deterministic inputs in [-1, 1)`,
+      },
     };
   }
   if (!spec.batching) return undefined;
@@ -89,7 +101,11 @@ function transformationOf(spec) {
 /** The TFLite source converted to ONNX, pinned by hash and, where TFLite is installed, proven equal. */
 async function convertedBytes(spec, source) {
   const { rename, outputSha256 } = spec.conversion;
-  const converted = convertTfliteToOnnx(source, { graphName: spec.name, rename, doc: `${spec.description}. Converted from ${spec.sourcePackage.name}@${spec.sourcePackage.version} ${spec.sourceFile}` });
+  const converted = convertTfliteToOnnx(source, {
+    graphName: spec.name,
+    rename,
+    doc: `${spec.description}. Converted from ${spec.sourcePackage.name}@${spec.sourcePackage.version} ${spec.sourceFile}`,
+  });
   const actual = sha256(converted);
   if (actual !== outputSha256) throw new Error(`models:build: converted ${spec.name} has sha256 ${actual}, expected ${outputSha256}`);
   const diffs = await checkTfliteParity(source, converted, rename);
@@ -115,10 +131,19 @@ async function projectedBytes(spec, source) {
   const actual = sha256(projected);
   if (actual !== outputSha256) throw new Error(`models:build: projected ${spec.name} has sha256 ${actual}, expected ${outputSha256}`);
   const rowDims = spec.inputs[0].dims;
-  const diff = await checkProjectionParity(baseBytes, projected, { input: spec.inputs[0].name, baseOutput: from, output, rowDims, matrix, dimension });
+  const diff = await checkProjectionParity(baseBytes, projected, {
+    input: spec.inputs[0].name,
+    baseOutput: from,
+    output,
+    rowDims,
+    matrix,
+    dimension,
+  });
   const batches = await checkBatchParity(projected, projected, { input: spec.inputs[0].name, output, rowDims });
   const figures = Object.entries(batches).map(([batch, value]) => `batch ${batch}: ${value.toExponential(2)}`);
-  console.log(`models:build: ${spec.name} parity against ${base} x projection (max abs diff) ${diff.toExponential(2)}; rows by batch ${figures.join(', ')}`);
+  console.log(
+    `models:build: ${spec.name} parity against ${base} x projection (max abs diff) ${diff.toExponential(2)}; rows by batch ${figures.join(', ')}`,
+  );
   return projected;
 }
 

@@ -31,7 +31,9 @@ function tarEntry(name: string, contents: Buffer): Buffer {
 const sourceTarball = fileURLToPath(new URL(`../../.model-cache/${SOURCE_PACKAGE.name}-${SOURCE_PACKAGE.version}.tgz`, import.meta.url));
 const hasSourceTarball = existsSync(sourceTarball);
 if (!hasSourceTarball) {
-  console.warn(`Skipping the embedder rewrite test: ${sourceTarball} is absent (models:build caches it there; run \`npm run models:build -- --force\`)`);
+  console.warn(
+    `Skipping the embedder rewrite test: ${sourceTarball} is absent (models:build caches it there; run \`npm run models:build -- --force\`)`,
+  );
 }
 
 describe('models:build', () => {
@@ -46,7 +48,7 @@ describe('models:build', () => {
     }
   });
 
-  it('sets each model\'s Triton instances and ONNX Runtime threads, within the CPU budget together', () => {
+  it("sets each model's Triton instances and ONNX Runtime threads, within the CPU budget together", () => {
     let threads = 0;
     for (const spec of MODEL_SPECS) {
       const config = parseProtoText(readFileSync(join(modelRepository, spec.name, 'config.pbtxt'), 'utf8'));
@@ -78,26 +80,33 @@ describe('models:build', () => {
     for (const spec of MODEL_SPECS) {
       const dir = join(modelRepository, spec.name);
       expect(readFileSync(join(dir, 'config.pbtxt'), 'utf8')).toBe(renderTritonConfig(spec));
-      expect(createHash('sha256').update(readFileSync(join(dir, '1', 'model.onnx'))).digest('hex')).toBe(builtSha256(spec));
+      expect(
+        createHash('sha256')
+          .update(readFileSync(join(dir, '1', 'model.onnx')))
+          .digest('hex'),
+      ).toBe(builtSha256(spec));
     }
   });
 
-  (hasSourceTarball ? it : it.skip)('rewrites the embedder from the pinned source to the pinned batched graph, equal row by row at batch 1, 2 and 8', async () => {
-    const spec = MODEL_SPECS.find((entry) => entry.batching !== undefined)!;
-    const source = extractFromTgz(readFileSync(sourceTarball), [spec.sourceFile]).get(spec.sourceFile)!;
-    expect(createHash('sha256').update(source).digest('hex')).toBe(spec.sourceSha256);
-    const names = { inputs: spec.inputs.map((t) => t.name), outputs: spec.outputs.map((t) => t.name), dimParam: spec.batching!.dimParam };
-    const rewritten = withBatchPreservingReshape(withDynamicBatch(source, names), spec.batching!.finalReshapeOutput);
-    expect(createHash('sha256').update(rewritten).digest('hex')).toBe(spec.batching!.outputSha256);
-    // Without the Reshape edit the graph folds a batch of 2 into one row of 1024: the parity check catches it.
-    await expect(checkBatchParity(source, withDynamicBatch(source, names), { input: 'input', output: 'output', rowDims: spec.inputs[0].dims })).rejects.toThrow(
-      /batch 2: output "output" has shape \[1, 1024\]/,
-    );
-    const diffs = await checkBatchParity(source, rewritten, { input: 'input', output: 'output', rowDims: spec.inputs[0].dims });
-    for (const diff of Object.values(diffs)) expect(diff).toBeLessThanOrEqual(1e-5);
-  });
+  (hasSourceTarball ? it : it.skip)(
+    'rewrites the embedder from the pinned source to the pinned batched graph, equal row by row at batch 1, 2 and 8',
+    async () => {
+      const spec = MODEL_SPECS.find((entry) => entry.batching !== undefined)!;
+      const source = extractFromTgz(readFileSync(sourceTarball), [spec.sourceFile]).get(spec.sourceFile)!;
+      expect(createHash('sha256').update(source).digest('hex')).toBe(spec.sourceSha256);
+      const names = { inputs: spec.inputs.map((t) => t.name), outputs: spec.outputs.map((t) => t.name), dimParam: spec.batching!.dimParam };
+      const rewritten = withBatchPreservingReshape(withDynamicBatch(source, names), spec.batching!.finalReshapeOutput);
+      expect(createHash('sha256').update(rewritten).digest('hex')).toBe(spec.batching!.outputSha256);
+      // Without the Reshape edit the graph folds a batch of 2 into one row of 1024: the parity check catches it.
+      await expect(
+        checkBatchParity(source, withDynamicBatch(source, names), { input: 'input', output: 'output', rowDims: spec.inputs[0].dims }),
+      ).rejects.toThrow(/batch 2: output "output" has shape \[1, 1024\]/);
+      const diffs = await checkBatchParity(source, rewritten, { input: 'input', output: 'output', rowDims: spec.inputs[0].dims });
+      for (const diff of Object.values(diffs)) expect(diff).toBeLessThanOrEqual(1e-5);
+    },
+  );
 
-  it('declares each embedder\'s preprocessing in config.pbtxt, as the service reads it', () => {
+  it("declares each embedder's preprocessing in config.pbtxt, as the service reads it", () => {
     const embedders = MODEL_SPECS.filter((spec) => spec.embedding !== undefined);
     expect(embedders.map((spec) => spec.name)).toEqual(['face_embedder', 'face_embedder_256']);
     for (const spec of embedders) {
@@ -122,26 +131,34 @@ describe('models:build', () => {
     expect(worst).toBeLessThan(1e-6);
   });
 
-  (hasSourceTarball ? it : it.skip)('builds face_embedder_256 from the pinned source to the pinned graph: the shipped one times the matrix, row by row at every batch', async () => {
-    const spec = MODEL_SPECS.find((entry) => entry.name === 'face_embedder_256')!;
-    const base = MODEL_SPECS.find((entry) => entry.name === spec.projection!.base)!;
-    const source = extractFromTgz(readFileSync(sourceTarball), [base.sourceFile]).get(base.sourceFile)!;
-    const names = { inputs: base.inputs.map((t) => t.name), outputs: base.outputs.map((t) => t.name), dimParam: base.batching!.dimParam };
-    const baseGraph = withBatchPreservingReshape(withDynamicBatch(source, names), base.batching!.finalReshapeOutput);
-    const { from, dimension, seed } = spec.projection!;
-    const matrix = orthogonalProjection(512, dimension, seed);
-    const projected = withAppendedProjection(baseGraph, { from, to: 'embedding', matrix, dimension });
-    expect(createHash('sha256').update(projected).digest('hex')).toBe(spec.projection!.outputSha256);
-    const io = { input: 'input', baseOutput: from, output: 'embedding', rowDims: spec.inputs[0].dims, matrix, dimension };
-    expect(await checkProjectionParity(baseGraph, projected, io)).toBeLessThanOrEqual(1e-5);
-    for (const diff of Object.values(await checkBatchParity(projected, projected, { input: 'input', output: 'embedding', rowDims: spec.inputs[0].dims }))) expect(diff).toBe(0);
-    // The check has teeth: the graph built with one weight changed fails against the declared matrix.
-    const altered = Float32Array.from(matrix);
-    altered[3 * dimension + 17] += 0.05;
-    const wrong = withAppendedProjection(baseGraph, { from, to: 'embedding', matrix: altered, dimension });
-    await expect(checkProjectionParity(baseGraph, wrong, io)).rejects.toThrow(/projection parity: max abs diff/);
-    expect(() => withAppendedProjection(baseGraph, { from: 'no_such_output', to: 'embedding', matrix, dimension })).toThrow(/exactly one output, "no_such_output" \(found output\)/);
-  });
+  (hasSourceTarball ? it : it.skip)(
+    'builds face_embedder_256 from the pinned source to the pinned graph: the shipped one times the matrix, row by row at every batch',
+    async () => {
+      const spec = MODEL_SPECS.find((entry) => entry.name === 'face_embedder_256')!;
+      const base = MODEL_SPECS.find((entry) => entry.name === spec.projection!.base)!;
+      const source = extractFromTgz(readFileSync(sourceTarball), [base.sourceFile]).get(base.sourceFile)!;
+      const names = { inputs: base.inputs.map((t) => t.name), outputs: base.outputs.map((t) => t.name), dimParam: base.batching!.dimParam };
+      const baseGraph = withBatchPreservingReshape(withDynamicBatch(source, names), base.batching!.finalReshapeOutput);
+      const { from, dimension, seed } = spec.projection!;
+      const matrix = orthogonalProjection(512, dimension, seed);
+      const projected = withAppendedProjection(baseGraph, { from, to: 'embedding', matrix, dimension });
+      expect(createHash('sha256').update(projected).digest('hex')).toBe(spec.projection!.outputSha256);
+      const io = { input: 'input', baseOutput: from, output: 'embedding', rowDims: spec.inputs[0].dims, matrix, dimension };
+      expect(await checkProjectionParity(baseGraph, projected, io)).toBeLessThanOrEqual(1e-5);
+      for (const diff of Object.values(
+        await checkBatchParity(projected, projected, { input: 'input', output: 'embedding', rowDims: spec.inputs[0].dims }),
+      ))
+        expect(diff).toBe(0);
+      // The check has teeth: the graph built with one weight changed fails against the declared matrix.
+      const altered = Float32Array.from(matrix);
+      altered[3 * dimension + 17] += 0.05;
+      const wrong = withAppendedProjection(baseGraph, { from, to: 'embedding', matrix: altered, dimension });
+      await expect(checkProjectionParity(baseGraph, wrong, io)).rejects.toThrow(/projection parity: max abs diff/);
+      expect(() => withAppendedProjection(baseGraph, { from: 'no_such_output', to: 'embedding', matrix, dimension })).toThrow(
+        /exactly one output, "no_such_output" \(found output\)/,
+      );
+    },
+  );
 
   it('extracts only the wanted files from a gzipped tarball', () => {
     const tgz = gzipSync(

@@ -29,7 +29,13 @@ export interface ModelSpec {
   readonly triton: { readonly instances: number; readonly intraOpThreads: number; readonly idle?: boolean };
   readonly batching?: { readonly dimParam: string; readonly finalReshapeOutput: string; readonly outputSha256: string };
   readonly conversion?: { readonly from: 'tflite'; readonly rename: Readonly<Record<string, string>>; readonly outputSha256: string };
-  readonly projection?: { readonly base: string; readonly from: string; readonly dimension: number; readonly seed: number; readonly outputSha256: string };
+  readonly projection?: {
+    readonly base: string;
+    readonly from: string;
+    readonly dimension: number;
+    readonly seed: number;
+    readonly outputSha256: string;
+  };
   /** An embedder's preprocessing, rendered into config.pbtxt `parameters`. */
   readonly embedding?: EmbeddingDeclaration;
 }

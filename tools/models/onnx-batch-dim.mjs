@@ -157,7 +157,12 @@ function int64s(parts, number) {
   const values = [];
   for (const field of parts.filter((f) => f.number === number)) {
     if (field.wire === WIRE_VARINT) values.push(BigInt.asIntN(64, readVarint(field.payload, 0).value));
-    else for (let o = 0; o < field.payload.length; ) { const v = readVarint(field.payload, o); values.push(BigInt.asIntN(64, v.value)); o = v.end; }
+    else
+      for (let o = 0; o < field.payload.length;) {
+        const v = readVarint(field.payload, o);
+        values.push(BigInt.asIntN(64, v.value));
+        o = v.end;
+      }
   }
   return values;
 }
@@ -178,7 +183,9 @@ export function withBatchPreservingReshape(model, output) {
     throw new Error(`onnx-batch-dim: graph output "${output}" is not produced by one Reshape`);
   }
   const reshape = producers[0];
-  const allowZero = reshape.filter((f) => f.number === 5).map((f) => fields(f.payload))
+  const allowZero = reshape
+    .filter((f) => f.number === 5)
+    .map((f) => fields(f.payload))
     .find((attribute) => strings(attribute, 1)[0] === 'allowzero');
   if (allowZero && int64s(allowZero, 3).some((value) => value !== 0n)) {
     throw new Error('onnx-batch-dim: the Reshape sets allowzero, so 0 would not copy the batch');

@@ -20,7 +20,8 @@ const bytes = (field: number, ...parts: (Buffer | string)[]) => {
 
 const dim = (value: number | string) => bytes(1, typeof value === 'number' ? int(1, value) : bytes(2, value));
 /** ValueInfoProto { name, type { tensor_type { elem_type: FLOAT, shape { dim... } } } }. */
-const valueInfo = (name: string, dims: (number | string)[]) => Buffer.concat([bytes(1, name), bytes(2, bytes(1, int(1, 1), bytes(2, ...dims.map(dim))))]);
+const valueInfo = (name: string, dims: (number | string)[]) =>
+  Buffer.concat([bytes(1, name), bytes(2, bytes(1, int(1, 1), bytes(2, ...dims.map(dim))))]);
 const int64Tensor = (name: string, values: bigint[]) =>
   bytes(5, int(1, values.length), int(2, 7), bytes(8, name), bytes(9, Buffer.from(new BigInt64Array(values).buffer)));
 const node = (op: string, inputs: string[], outputs: string[], ...attributes: Buffer[]) =>

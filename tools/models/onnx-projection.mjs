@@ -88,9 +88,7 @@ export function withAppendedProjection(model, { from, to, matrix, dimension, dim
     node({ op: 'MatMul', inputs: [from, weights], outputs: [to], name: `${to}_projection_matmul` }),
     initializer({ name: weights, dims: [inputDim, dimension], type: 'float32', data: matrix }),
   ]);
-  return Buffer.concat(
-    top.map((field) => (field === graphs[0] ? Buffer.concat([field.key, varint(graphPayload.length), graphPayload]) : field.raw)),
-  );
+  return Buffer.concat(top.map((field) => (field === graphs[0] ? Buffer.concat([field.key, varint(graphPayload.length), graphPayload]) : field.raw)));
 }
 
 /** Largest |projected - base × matrix| allowed: float32 MatMul of a 512-vector of magnitude ~0.2. */
@@ -109,7 +107,9 @@ export async function checkProjectionParity(baseBytes, projectedBytes, { input, 
   const projected = await ort.InferenceSession.create(projectedBytes, options);
   try {
     const rowSize = rowDims.reduce((a, b) => a * b, 1);
-    const feeds = { [input]: new ort.Tensor('float32', pseudoRandom(rowSize * PROJECTION_PARITY_ROWS, 20261216), [PROJECTION_PARITY_ROWS, ...rowDims]) };
+    const feeds = {
+      [input]: new ort.Tensor('float32', pseudoRandom(rowSize * PROJECTION_PARITY_ROWS, 20261216), [PROJECTION_PARITY_ROWS, ...rowDims]),
+    };
     const baseRows = (await base.run(feeds))[baseOutput];
     const result = (await projected.run(feeds))[output];
     if (result.dims.join() !== `${PROJECTION_PARITY_ROWS},${dimension}`) {

@@ -70,7 +70,13 @@ export function initializer({ name, dims, type, data }) {
   const expected = dims.reduce((a, b) => a * b, 1);
   if (data.length !== expected) throw new Error(`onnx-writer: initializer "${name}" has ${data.length} values for dims [${dims}]`);
   // raw_data is little-endian; typed arrays on this platform are too (checked at import below).
-  return bytes(5, ...dims.map((d) => int(1, d)), int(2, dataType), bytes(8, name), bytes(9, new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
+  return bytes(
+    5,
+    ...dims.map((d) => int(1, d)),
+    int(2, dataType),
+    bytes(8, name),
+    bytes(9, new Uint8Array(data.buffer, data.byteOffset, data.byteLength)),
+  );
 }
 
 /** A float32 graph input or output with fixed dims. */

@@ -39,7 +39,8 @@ export async function checkTfliteParity(tfliteBytes, onnxBytes, rename) {
       }
     }
     for (const [name, diff] of Object.entries(worst)) {
-      if (!(diff <= TFLITE_PARITY_TOLERANCE)) throw new Error(`tflite parity: output "${name}" differs from TFLite by ${diff} > ${TFLITE_PARITY_TOLERANCE}`);
+      if (!(diff <= TFLITE_PARITY_TOLERANCE))
+        throw new Error(`tflite parity: output "${name}" differs from TFLite by ${diff} > ${TFLITE_PARITY_TOLERANCE}`);
     }
     return worst;
   } finally {

@@ -94,10 +94,31 @@ class Table {
 
 /** BuiltinOperator values this reader names; any other operator is reported by number. */
 export const BUILTIN_OPERATORS = {
-  0: 'ADD', 1: 'AVERAGE_POOL_2D', 2: 'CONCATENATION', 3: 'CONV_2D', 4: 'DEPTHWISE_CONV_2D', 9: 'FULLY_CONNECTED',
-  14: 'LOGISTIC', 17: 'MAX_POOL_2D', 18: 'MUL', 19: 'RELU', 22: 'RESHAPE', 25: 'SOFTMAX', 28: 'TANH', 34: 'PAD',
-  39: 'TRANSPOSE', 41: 'SUB', 42: 'DIV', 43: 'SQUEEZE', 47: 'EXP', 54: 'PRELU', 55: 'MAXIMUM', 57: 'MINIMUM',
-  59: 'NEG', 74: 'SUM', 82: 'REDUCE_MAX',
+  0: 'ADD',
+  1: 'AVERAGE_POOL_2D',
+  2: 'CONCATENATION',
+  3: 'CONV_2D',
+  4: 'DEPTHWISE_CONV_2D',
+  9: 'FULLY_CONNECTED',
+  14: 'LOGISTIC',
+  17: 'MAX_POOL_2D',
+  18: 'MUL',
+  19: 'RELU',
+  22: 'RESHAPE',
+  25: 'SOFTMAX',
+  28: 'TANH',
+  34: 'PAD',
+  39: 'TRANSPOSE',
+  41: 'SUB',
+  42: 'DIV',
+  43: 'SQUEEZE',
+  47: 'EXP',
+  54: 'PRELU',
+  55: 'MAXIMUM',
+  57: 'MINIMUM',
+  59: 'NEG',
+  74: 'SUM',
+  82: 'REDUCE_MAX',
 };
 
 /** TensorType values: only FLOAT32 and INT32 tensors occur in the graphs this tool converts. */
@@ -110,8 +131,22 @@ const fusedActivation = (t) => ({ activation: ACTIVATIONS[t.int8(0)] });
 
 /** Builtin options by their BuiltinOptions union type: the fields O-Net-like graphs use. */
 const OPTION_READERS = {
-  1: (t) => ({ padding: PADDING[t.int8(0)], strideW: t.int32(1), strideH: t.int32(2), activation: ACTIVATIONS[t.int8(3)], dilationW: t.int32(4, 1), dilationH: t.int32(5, 1) }),
-  5: (t) => ({ padding: PADDING[t.int8(0)], strideW: t.int32(1), strideH: t.int32(2), filterW: t.int32(3), filterH: t.int32(4), activation: ACTIVATIONS[t.int8(5)] }),
+  1: (t) => ({
+    padding: PADDING[t.int8(0)],
+    strideW: t.int32(1),
+    strideH: t.int32(2),
+    activation: ACTIVATIONS[t.int8(3)],
+    dilationW: t.int32(4, 1),
+    dilationH: t.int32(5, 1),
+  }),
+  5: (t) => ({
+    padding: PADDING[t.int8(0)],
+    strideW: t.int32(1),
+    strideH: t.int32(2),
+    filterW: t.int32(3),
+    filterH: t.int32(4),
+    activation: ACTIVATIONS[t.int8(5)],
+  }),
   8: (t) => ({ activation: ACTIVATIONS[t.int8(0)], weightsFormat: t.int8(1), keepNumDims: t.bool(2) }),
   9: (t) => ({ beta: t.float32(0) }),
   11: fusedActivation, // AddOptions
@@ -126,7 +161,8 @@ const OPTION_READERS = {
 export function readTflite(model) {
   const bytes = model instanceof Uint8Array ? model : new Uint8Array(model);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 8 || new TextDecoder().decode(bytes.subarray(4, 8)) !== 'TFL3') throw new Error('tflite-reader: not a TFLite model (no TFL3 identifier)');
+  if (bytes.length < 8 || new TextDecoder().decode(bytes.subarray(4, 8)) !== 'TFL3')
+    throw new Error('tflite-reader: not a TFLite model (no TFL3 identifier)');
   const root = new Table(view, view.getUint32(0, true));
   const buffers = root.tables(4).map((buffer) => buffer.bytes(0));
   const opcodes = root.tables(1).map((code) => Math.max(code.int8(0), code.int32(3)));

@@ -17,7 +17,14 @@ const ONNX_IR_VERSION = 7; // the IR version that goes with opset 13
 const UNARY = { RELU: 'Relu', NEG: 'Neg', EXP: 'Exp' };
 const BINARY = { ADD: 'Add', SUB: 'Sub', MUL: 'Mul', DIV: 'Div' };
 const REDUCE = { REDUCE_MAX: 'ReduceMax', SUM: 'ReduceSum' };
-export const CONVERTIBLE_OPERATORS = ['CONV_2D', 'MAX_POOL_2D', 'FULLY_CONNECTED', ...Object.keys(UNARY), ...Object.keys(BINARY), ...Object.keys(REDUCE)];
+export const CONVERTIBLE_OPERATORS = [
+  'CONV_2D',
+  'MAX_POOL_2D',
+  'FULLY_CONNECTED',
+  ...Object.keys(UNARY),
+  ...Object.keys(BINARY),
+  ...Object.keys(REDUCE),
+];
 
 const TO_NCHW = [0, 3, 1, 2];
 const TO_NHWC = [0, 2, 3, 1];
@@ -118,7 +125,11 @@ class GraphBuilder {
   weights(index, perm) {
     const tensor = this.tensor(index);
     const data = typed(tensor, Float32Array);
-    return this.constant(tensor.name, perm ? perm.map((axis) => tensor.shape[axis]) : tensor.shape, perm ? transposeData(data, tensor.shape, perm) : data);
+    return this.constant(
+      tensor.name,
+      perm ? perm.map((axis) => tensor.shape[axis]) : tensor.shape,
+      perm ? transposeData(data, tensor.shape, perm) : data,
+    );
   }
 
   /** A constant operand of an element-wise op, shaped to broadcast as it did in NHWC. */
@@ -128,7 +139,12 @@ class GraphBuilder {
     if (!nchw) return this.constant(tensor.name, tensor.shape, data);
     if (tensor.shape.length === 0) return this.constant(tensor.name, [], data);
     if (tensor.shape.length === 1) return this.constant(tensor.name, [tensor.shape[0], 1, 1], data);
-    if (tensor.shape.length === 4) return this.constant(tensor.name, TO_NCHW.map((a) => tensor.shape[a]), transposeData(data, tensor.shape, TO_NCHW));
+    if (tensor.shape.length === 4)
+      return this.constant(
+        tensor.name,
+        TO_NCHW.map((a) => tensor.shape[a]),
+        transposeData(data, tensor.shape, TO_NCHW),
+      );
     throw new Error(`tflite-to-onnx: constant "${tensor.name}" of shape [${tensor.shape}] against an NCHW activation`);
   }
 
@@ -201,7 +217,10 @@ class GraphBuilder {
     const out = this.produce(op.outputs[0], false);
     if (op.op === 'REDUCE_MAX') this.node('ReduceMax', [this.value(x).name], [out], { axes, keepdims });
     // Opset 13 moved ReduceSum's axes (only) from an attribute to an input.
-    else this.node('ReduceSum', [this.value(x).name, this.constant(`${out}/axes`, [axes.length], BigInt64Array.from(axes, BigInt))], [out], { keepdims });
+    else
+      this.node('ReduceSum', [this.value(x).name, this.constant(`${out}/axes`, [axes.length], BigInt64Array.from(axes, BigInt))], [out], {
+        keepdims,
+      });
   }
 }
 
@@ -222,7 +241,8 @@ export function convertTfliteModel(model, { graphName, rename, producerVersion =
   }
   for (const tensor of model.tensors) {
     if (tensor.quantized) throw new Error(`tflite-to-onnx: tensor "${tensor.name}" is quantized`);
-    if (tensor.type !== 'float32' && !(tensor.type === 'int32' && tensor.data)) throw new Error(`tflite-to-onnx: tensor "${tensor.name}" is ${tensor.type}`);
+    if (tensor.type !== 'float32' && !(tensor.type === 'int32' && tensor.data))
+      throw new Error(`tflite-to-onnx: tensor "${tensor.name}" is ${tensor.type}`);
   }
   const builder = new GraphBuilder(model, rename);
   for (const name of Object.values(rename)) builder.used.add(name);

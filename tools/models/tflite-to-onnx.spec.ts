@@ -49,7 +49,11 @@ describe('readTflite on O-Net', () => {
     expect(ops.filter((op) => op === 'FULLY_CONNECTED')).toHaveLength(4);
     expect(ops.slice(-5)).toEqual(['REDUCE_MAX', 'SUB', 'EXP', 'SUM', 'DIV']); // softmax, spelled out
     expect(model.operators[7].options).toEqual({ padding: 'SAME', strideW: 2, strideH: 2, filterW: 3, filterH: 3, activation: 'NONE' });
-    expect(model.tensors.find((t) => t.name === 'onet/conv1/weights/read')).toMatchObject({ shape: [32, 3, 3, 3], type: 'float32', quantized: false });
+    expect(model.tensors.find((t) => t.name === 'onet/conv1/weights/read')).toMatchObject({
+      shape: [32, 3, 3, 3],
+      type: 'float32',
+      quantized: false,
+    });
   });
 
   it('refuses bytes that are not a TFLite model', () => {
@@ -58,7 +62,13 @@ describe('readTflite on O-Net', () => {
 });
 
 describe('convertTfliteModel refuses what it does not map', () => {
-  const tensor = (name: string, shape: number[], extra: Partial<TfliteModel['tensors'][number]> = {}) => ({ name, shape, type: 'float32', quantized: false, ...extra });
+  const tensor = (name: string, shape: number[], extra: Partial<TfliteModel['tensors'][number]> = {}) => ({
+    name,
+    shape,
+    type: 'float32',
+    quantized: false,
+    ...extra,
+  });
   const model = (op: string, options: Record<string, unknown> = {}, extra = {}): TfliteModel => ({
     version: 3,
     tensors: [tensor('x', [1, 4]), tensor('y', [1, 4], extra)],
@@ -74,9 +84,16 @@ describe('convertTfliteModel refuses what it does not map', () => {
 
   it('names an unsupported operator, a fused activation it does not map, a quantized tensor, a missing rename', () => {
     expect(() => convertTfliteModel(model('TANH'), names)).toThrow(/operator TANH is not supported/);
-    expect(() => convertTfliteModel({ ...model('ADD'), tensors: [tensor('x', [1, 4]), tensor('y', [1, 4])], operators: [{ op: 'ADD', inputs: [0, 0], outputs: [1], options: { activation: 'RELU6' } }] }, names)).toThrow(
-      /ADD with fused RELU6/,
-    );
+    expect(() =>
+      convertTfliteModel(
+        {
+          ...model('ADD'),
+          tensors: [tensor('x', [1, 4]), tensor('y', [1, 4])],
+          operators: [{ op: 'ADD', inputs: [0, 0], outputs: [1], options: { activation: 'RELU6' } }],
+        },
+        names,
+      ),
+    ).toThrow(/ADD with fused RELU6/);
     expect(() => convertTfliteModel(model('RELU', {}, { quantized: true }), names)).toThrow(/"y" is quantized/);
     expect(() => convertTfliteModel(model('RELU'), { graphName: 'g', rename: { x: 'input' } })).toThrow(/rename must name exactly/);
   });

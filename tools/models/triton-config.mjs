@@ -1,10 +1,7 @@
 // Renders a Triton config.pbtxt from a model spec. Pure, so the same spec gives the same bytes.
 
 function renderTensors(kind, tensors) {
-  const items = tensors.map(
-    (tensor) =>
-      `  {\n    name: "${tensor.name}"\n    data_type: TYPE_FP32\n    dims: [ ${tensor.dims.join(', ')} ]\n  }`,
-  );
+  const items = tensors.map((tensor) => `  {\n    name: "${tensor.name}"\n    data_type: TYPE_FP32\n    dims: [ ${tensor.dims.join(', ')} ]\n  }`);
   return `${kind} [\n${items.join(',\n')}\n]\n`;
 }
 

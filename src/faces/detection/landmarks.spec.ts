@@ -5,10 +5,12 @@ describe('landmark mirroring', () => {
     expect(MIRRORED_LANDMARK).toHaveLength(68);
     MIRRORED_LANDMARK.forEach((j, i) => expect(MIRRORED_LANDMARK[j]).toBe(i));
     // Eye corners, mouth corners and the nose tip, the points alignment uses.
-    expect([MIRRORED_LANDMARK[36], MIRRORED_LANDMARK[39], MIRRORED_LANDMARK[48], MIRRORED_LANDMARK[60], MIRRORED_LANDMARK[30]]).toEqual([45, 42, 54, 64, 30]);
+    expect([MIRRORED_LANDMARK[36], MIRRORED_LANDMARK[39], MIRRORED_LANDMARK[48], MIRRORED_LANDMARK[60], MIRRORED_LANDMARK[30]]).toEqual([
+      45, 42, 54, 64, 30,
+    ]);
   });
 
-  it('maps the mirrored crop\'s output back, so a perfect model gives back the same points', () => {
+  it("maps the mirrored crop's output back, so a perfect model gives back the same points", () => {
     const output = Float32Array.from({ length: 136 }, (_, k) => 0.1 + ((k * 37) % 80) / 100);
     const mirroredOutput = new Float32Array(136);
     MIRRORED_LANDMARK.forEach((j, i) => {

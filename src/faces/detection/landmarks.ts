@@ -23,12 +23,8 @@ export function landmarkInput(grey: Float32Array): Float32Array {
 
 /** For each iBUG-68 index, the index of the same landmark on the mirrored face (jaw, brows, nose, eyes, lips). */
 export const MIRRORED_LANDMARK: readonly number[] = [
-  16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0,
-  26, 25, 24, 23, 22, 21, 20, 19, 18, 17,
-  27, 28, 29, 30, 35, 34, 33, 32, 31,
-  45, 44, 43, 42, 47, 46, 39, 38, 37, 36, 41, 40,
-  54, 53, 52, 51, 50, 49, 48, 59, 58, 57, 56, 55,
-  64, 63, 62, 61, 60, 67, 66, 65,
+  16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 27, 28, 29, 30, 35, 34, 33, 32, 31, 45, 44, 43,
+  42, 47, 46, 39, 38, 37, 36, 41, 40, 54, 53, 52, 51, 50, 49, 48, 59, 58, 57, 56, 55, 64, 63, 62, 61, 60, 67, 66, 65,
 ];
 
 /** Mirrors a grey square crop left to right. */
@@ -73,11 +69,5 @@ function mean(points: Point[]): Point {
  */
 export function fivePointsFrom68(points: Point[]): Point[] {
   if (points.length !== 68) throw new Error(`Expected 68 landmarks, got ${points.length}`);
-  return [
-    mean(points.slice(36, 42)),
-    mean(points.slice(42, 48)),
-    points[30],
-    mean([points[48], points[60]]),
-    mean([points[54], points[64]]),
-  ];
+  return [mean(points.slice(36, 42)), mean(points.slice(42, 48)), points[30], mean([points[48], points[60]]), mean([points[54], points[64]])];
 }

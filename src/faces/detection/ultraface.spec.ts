@@ -6,7 +6,17 @@ import { OnnxRuntimeBackend } from '../../inference/onnx-runtime.backend.js';
 import { toPlanarTensor } from '../rgb-image.js';
 import type { Point } from '../../common/geometry.js';
 import { fivePointsFrom68, landmarkCropFor } from './landmarks.js';
-import { Candidate, decodeDetections, DETECTOR_INPUT, detectionFrames, detectorView, intersectionOverUnion, MAX_TALL_STRETCH, MAX_WIDE_STRETCH, nonMaximumSuppression } from './ultraface.js';
+import {
+  Candidate,
+  decodeDetections,
+  DETECTOR_INPUT,
+  detectionFrames,
+  detectorView,
+  intersectionOverUnion,
+  MAX_TALL_STRETCH,
+  MAX_WIDE_STRETCH,
+  nonMaximumSuppression,
+} from './ultraface.js';
 
 describe('non-maximum suppression', () => {
   const box = (x: number, y: number, size = 10) => ({ x, y, width: size, height: size });
@@ -60,7 +70,14 @@ describe('detector view', () => {
   const frame = (width: number, height: number) => ({ x: 10, y: 20, width, height });
 
   it('stretches frames from 9:16 portraits to 16:9 (LFW, phone photos, 3:2 cameras) as before', () => {
-    for (const [width, height] of [[250, 250], [1920, 1280], [960, 1280], [1280, 720], [92, 112], [720, 1280]]) {
+    for (const [width, height] of [
+      [250, 250],
+      [1920, 1280],
+      [960, 1280],
+      [1280, 720],
+      [92, 112],
+      [720, 1280],
+    ]) {
       expect(detectorView(frame(width, height))).toEqual(frame(width, height));
     }
   });

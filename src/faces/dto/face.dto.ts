@@ -27,7 +27,13 @@ export class DetectedFaceDto {
     items: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
     minItems: 5,
     maxItems: 5,
-    example: [[38, 51], [73, 51], [56, 71], [41, 92], [70, 92]],
+    example: [
+      [38, 51],
+      [73, 51],
+      [56, 71],
+      [41, 92],
+      [70, 92],
+    ],
   })
   landmarks: [number, number][];
 

@@ -1,5 +1,13 @@
 import type { EnrollmentKeyMetadata } from '../../cache/enrollment-key.js';
-import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions, ApiSchema, getSchemaPath, type ReferenceObject, type SchemaObject } from '@nestjs/swagger';
+import {
+  ApiProperty,
+  ApiPropertyOptional,
+  type ApiPropertyOptions,
+  ApiSchema,
+  getSchemaPath,
+  type ReferenceObject,
+  type SchemaObject,
+} from '@nestjs/swagger';
 import { REQUEST_ID_PROPERTY } from '../../common/error-envelope.dto.js';
 import { OptionalIntegerField } from '../../common/validation.js';
 import { BoxDto, MatchedFaceDto } from './face.dto.js';
@@ -33,14 +41,15 @@ export class RecogniseUserRequestDto {
   candidates?: number;
 }
 
-@ApiSchema({ name: 'Candidate', description: 'An enrolled person near the face: their best face\'s similarity' })
+@ApiSchema({ name: 'Candidate', description: "An enrolled person near the face: their best face's similarity" })
 export class CandidateDto {
   @ApiProperty({ format: 'uuid' }) user_id: string;
   @ApiProperty({ example: 'Jane Doe' }) name: string;
   @ApiProperty({ description: 'Cosine similarity with their nearest enrolled face', example: 0.81 }) similarity: number;
 }
 
-export const CANDIDATES_DESCRIPTION = 'The nearest distinct enrolled people, best first, each once with their best face, including those below MATCH_THRESHOLD';
+export const CANDIDATES_DESCRIPTION =
+  'The nearest distinct enrolled people, best first, each once with their best face, including those below MATCH_THRESHOLD';
 
 @ApiSchema({ name: 'UserInfo' })
 export class UserInfoDto {
@@ -60,7 +69,8 @@ export class EnrollmentMetadataDto implements EnrollmentKeyMetadata {
 
 @ApiSchema({ name: 'EnrollmentKey' })
 export class EnrollmentKeyDto {
-  @ApiProperty({ description: 'Single-use key for add_user and users/{id}/faces; 128 random bits', example: 'Yh3q0Jm1cR8tq2nV7sWk9A' }) req_id: string;
+  @ApiProperty({ description: 'Single-use key for add_user and users/{id}/faces; 128 random bits', example: 'Yh3q0Jm1cR8tq2nV7sWk9A' })
+  req_id: string;
   @ApiProperty({ format: 'date-time', description: 'After this instant the key is refused (ENROLLMENT_TTL_SECONDS)' }) expiresAt: string;
   @ApiProperty({ type: EnrollmentMetadataDto }) metadata: EnrollmentMetadataDto;
 }
@@ -72,10 +82,12 @@ export class RecogniseMatchDto {
   @ApiProperty({ enum: ['Match found'] }) message: 'Match found';
   @ApiProperty({ type: UserInfoDto }) user_info: UserInfoDto;
   @ApiProperty({ description: 'Cosine similarity with the nearest enrolled face, at least MATCH_THRESHOLD', example: 0.81 }) similarity: number;
-  @ApiProperty({ type: 'integer', minimum: 1, description: 'Faces found in the image; the most prominent was used', example: 1 }) faces_detected: number;
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'Faces found in the image; the most prominent was used', example: 1 })
+  faces_detected: number;
   @ApiProperty({ type: MatchedFaceDto, description: 'The face used' }) face: MatchedFaceDto;
   @ApiPropertyOptional({
-    description: '"Not me": only when `similarity` is below DUPLICATE_FACE_THRESHOLD, a key that enrolls this face as a new person (same as enrollmentKey.req_id)',
+    description:
+      '"Not me": only when `similarity` is below DUPLICATE_FACE_THRESHOLD, a key that enrolls this face as a new person (same as enrollmentKey.req_id)',
     example: 'Yh3q0Jm1cR8tq2nV7sWk9A',
   })
   req_id?: string;
@@ -94,7 +106,8 @@ export class RecogniseNoMatchDto {
   @ApiProperty({ type: 'object', nullable: true, enum: [null], description: 'Always null: nobody matched' } as ApiPropertyOptions) user_info: null;
   @ApiProperty({ description: 'Enrollment key for add_user (same as enrollmentKey.req_id)', example: 'Yh3q0Jm1cR8tq2nV7sWk9A' }) req_id: string;
   @ApiProperty({ type: EnrollmentKeyDto }) enrollmentKey: EnrollmentKeyDto;
-  @ApiProperty({ type: 'integer', minimum: 1, description: 'Faces found in the image; the most prominent was used', example: 1 }) faces_detected: number;
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'Faces found in the image; the most prominent was used', example: 1 })
+  faces_detected: number;
   @ApiPropertyOptional({ type: [CandidateDto], description: `Only when the request asked for \`candidates\`: ${CANDIDATES_DESCRIPTION}` })
   candidates?: CandidateDto[];
   @ApiProperty(REQUEST_ID_PROPERTY) requestId: string;

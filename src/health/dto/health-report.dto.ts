@@ -18,7 +18,10 @@ export class DependencyStatusDto {
 
 @ApiSchema({ name: 'HealthChecks', description: 'Terminus indicators by name; /health/live checks none' })
 export class HealthChecksDto {
-  @ApiPropertyOptional({ type: DependencyStatusDto, description: 'This replica can take requests (not draining, in-process models and embedded database up)' })
+  @ApiPropertyOptional({
+    type: DependencyStatusDto,
+    description: 'This replica can take requests (not draining, in-process models and embedded database up)',
+  })
   serving?: DependencyStatusDto;
   @ApiPropertyOptional({ type: DependencyStatusDto }) database?: DependencyStatusDto;
   @ApiPropertyOptional({ type: DependencyStatusDto }) inference?: DependencyStatusDto;

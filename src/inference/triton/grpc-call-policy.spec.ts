@@ -10,7 +10,14 @@ function grpcError(code: GrpcStatus, details = 'test'): ServiceError {
 function fakeClock(): RetryClock & { sleeps: number[] } {
   let now = 0;
   const sleeps: number[] = [];
-  return { sleeps, now: () => now, sleep: async (ms) => { sleeps.push(ms); now += ms; } };
+  return {
+    sleeps,
+    now: () => now,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      now += ms;
+    },
+  };
 }
 
 describe('toBackendError', () => {
@@ -42,11 +49,16 @@ describe('callWithRetry', () => {
   it('retries UNAVAILABLE with growing pauses and returns the first success', async () => {
     const clock = fakeClock();
     let calls = 0;
-    const result = await callWithRetry(async () => {
-      calls++;
-      if (calls < 3) throw grpcError(GrpcStatus.UNAVAILABLE);
-      return 'ok';
-    }, 5000, { maxAttempts: 4, initialBackoffMs: 50, maxBackoffMs: 400 }, clock);
+    const result = await callWithRetry(
+      async () => {
+        calls++;
+        if (calls < 3) throw grpcError(GrpcStatus.UNAVAILABLE);
+        return 'ok';
+      },
+      5000,
+      { maxAttempts: 4, initialBackoffMs: 50, maxBackoffMs: 400 },
+      clock,
+    );
     expect(result).toBe('ok');
     expect(clock.sleeps).toEqual([50, 100]);
   });
@@ -54,20 +66,34 @@ describe('callWithRetry', () => {
   it('gives every attempt the same absolute deadline', async () => {
     const clock = fakeClock();
     const deadlines: number[] = [];
-    await expect(callWithRetry(async (deadline) => {
-      deadlines.push(deadline.getTime());
-      throw grpcError(GrpcStatus.UNAVAILABLE);
-    }, 1000, { maxAttempts: 3, initialBackoffMs: 10, maxBackoffMs: 10 }, clock)).rejects.toMatchObject({ code: GrpcStatus.UNAVAILABLE });
+    await expect(
+      callWithRetry(
+        async (deadline) => {
+          deadlines.push(deadline.getTime());
+          throw grpcError(GrpcStatus.UNAVAILABLE);
+        },
+        1000,
+        { maxAttempts: 3, initialBackoffMs: 10, maxBackoffMs: 10 },
+        clock,
+      ),
+    ).rejects.toMatchObject({ code: GrpcStatus.UNAVAILABLE });
     expect(deadlines).toEqual([1000, 1000, 1000]);
   });
 
   it('stops retrying when the next pause would pass the deadline', async () => {
     const clock = fakeClock();
     let calls = 0;
-    await expect(callWithRetry(async () => {
-      calls++;
-      throw grpcError(GrpcStatus.UNAVAILABLE);
-    }, 120, { maxAttempts: 10, initialBackoffMs: 50, maxBackoffMs: 400 }, clock)).rejects.toBeDefined();
+    await expect(
+      callWithRetry(
+        async () => {
+          calls++;
+          throw grpcError(GrpcStatus.UNAVAILABLE);
+        },
+        120,
+        { maxAttempts: 10, initialBackoffMs: 50, maxBackoffMs: 400 },
+        clock,
+      ),
+    ).rejects.toBeDefined();
     expect(clock.sleeps).toEqual([50]); // 50 fits in 120 ms; the next pause, 100 more, would not
     expect(calls).toBe(2);
   });
@@ -75,10 +101,17 @@ describe('callWithRetry', () => {
   it('does not retry other failures', async () => {
     const clock = fakeClock();
     let calls = 0;
-    await expect(callWithRetry(async () => {
-      calls++;
-      throw grpcError(GrpcStatus.INVALID_ARGUMENT);
-    }, 5000, undefined, clock)).rejects.toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT });
+    await expect(
+      callWithRetry(
+        async () => {
+          calls++;
+          throw grpcError(GrpcStatus.INVALID_ARGUMENT);
+        },
+        5000,
+        undefined,
+        clock,
+      ),
+    ).rejects.toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT });
     expect(calls).toBe(1);
   });
 });

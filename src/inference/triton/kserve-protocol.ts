@@ -9,11 +9,22 @@ import * as protoLoader from '@grpc/proto-loader';
  * Field names stay snake_case (keepCase) to read like the published protocol.
  */
 
-export interface ModelReadyRequest { name: string; version?: string }
-export interface ReadyResponse { ready: boolean }
-export interface LiveResponse { live: boolean }
+export interface ModelReadyRequest {
+  name: string;
+  version?: string;
+}
+export interface ReadyResponse {
+  ready: boolean;
+}
+export interface LiveResponse {
+  live: boolean;
+}
 
-export interface TensorMetadata { name: string; datatype: string; shape: number[] }
+export interface TensorMetadata {
+  name: string;
+  datatype: string;
+  shape: number[];
+}
 export interface ModelMetadataResponse {
   name: string;
   versions: string[];
@@ -22,7 +33,9 @@ export interface ModelMetadataResponse {
   outputs: TensorMetadata[];
 }
 
-export interface InferTensorContents { fp32_contents?: number[] }
+export interface InferTensorContents {
+  fp32_contents?: number[];
+}
 
 /** An input or output tensor header; the data travels in the raw_*_contents list. */
 export interface InferTensorHeader {

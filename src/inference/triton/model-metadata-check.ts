@@ -11,7 +11,10 @@ export function metadataMismatch(config: ModelConfig, metadata: ModelMetadataRes
   // Triton reports a batching model's batch dimension as -1 in front of the config dims.
   const expectedShape = (tensor: TensorConfig) => (config.maxBatchSize > 0 ? [-1, ...tensor.dims] : [...tensor.dims]);
   const describe = (tensors: readonly { name: string; datatype: string; shape: readonly number[] }[]) =>
-    [...tensors].sort((a, b) => a.name.localeCompare(b.name)).map((t) => `${t.name}:${t.datatype}[${t.shape.join(',')}]`).join(' ');
+    [...tensors]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((t) => `${t.name}:${t.datatype}[${t.shape.join(',')}]`)
+      .join(' ');
   const fromConfig = (tensors: readonly TensorConfig[]) =>
     describe(tensors.map((tensor) => ({ name: tensor.name, datatype: tensor.dataType.replace(/^TYPE_/, ''), shape: expectedShape(tensor) })));
   const fromTriton = (tensors: readonly TensorMetadata[]) =>

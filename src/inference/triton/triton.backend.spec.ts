@@ -17,11 +17,21 @@ class DoublingBackend extends InferenceBackend {
 }
 
 const batched: ModelConfig = {
-  name: 'batched', platform: 'onnxruntime_onnx', maxBatchSize: 8, dynamicBatching: true, parameters: {},
+  name: 'batched',
+  platform: 'onnxruntime_onnx',
+  maxBatchSize: 8,
+  dynamicBatching: true,
+  parameters: {},
   inputs: [{ name: 'x', dataType: 'TYPE_FP32', dims: [3] }],
   outputs: [{ name: 'y', dataType: 'TYPE_FP32', dims: [3] }],
 };
-const fixed: ModelConfig = { ...batched, name: 'fixed', maxBatchSize: 0, dynamicBatching: false, inputs: [{ name: 'x', dataType: 'TYPE_FP32', dims: [1, 3] }] };
+const fixed: ModelConfig = {
+  ...batched,
+  name: 'fixed',
+  maxBatchSize: 0,
+  dynamicBatching: false,
+  inputs: [{ name: 'x', dataType: 'TYPE_FP32', dims: [1, 3] }],
+};
 
 describe('needsAddedBatchDimension', () => {
   const tensor = (dims: number[]) => ({ x: { data: new Float32Array(dims.reduce((a, b) => a * b, 1)), dims } });
@@ -87,7 +97,10 @@ describe('TritonBackend over a stand-in server', () => {
   });
 
   it('reports ready when Triton serves the tensors config.pbtxt declares', async () => {
-    expect(await backend.status()).toEqual([{ model: 'batched', ready: true }, { model: 'fixed', ready: true }]);
+    expect(await backend.status()).toEqual([
+      { model: 'batched', ready: true },
+      { model: 'fixed', ready: true },
+    ]);
   });
 
   it('reports a model not ready when Triton serves other tensors than our config.pbtxt', async () => {
@@ -96,7 +109,9 @@ describe('TritonBackend over a stand-in server', () => {
     try {
       const [status] = await stale.status();
       expect(status.ready).toBe(false);
-      expect(status.reason).toMatch(/differs from the app's model repository: outputs: Triton serves y:FP32\[3\], config.pbtxt declares y:FP32\[1,4\]/);
+      expect(status.reason).toMatch(
+        /differs from the app's model repository: outputs: Triton serves y:FP32\[3\], config.pbtxt declares y:FP32\[1,4\]/,
+      );
     } finally {
       stale.onModuleDestroy();
     }

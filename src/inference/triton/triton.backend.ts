@@ -59,7 +59,9 @@ export class TritonBackend extends InferenceBackend implements OnModuleDestroy {
   }
 
   /** Reads the face models' config.pbtxt from the repository that Triton serves too. */
-  static fromConfig(config: Pick<AppConfig, 'tritonGrpcUrl' | 'tritonTimeoutMs' | 'modelRepository'> & Partial<Pick<AppConfig, 'embedderModel'>>): TritonBackend {
+  static fromConfig(
+    config: Pick<AppConfig, 'tritonGrpcUrl' | 'tritonTimeoutMs' | 'modelRepository'> & Partial<Pick<AppConfig, 'embedderModel'>>,
+  ): TritonBackend {
     const models = faceModelNames(config.embedderModel).map((name) => readModelConfig(config.modelRepository, name));
     return new TritonBackend({ url: config.tritonGrpcUrl, timeoutMs: config.tritonTimeoutMs, models });
   }

@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema, IntersectionType, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import {
+  IsEmail,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Validate,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
 import { REQUEST_ID_PROPERTY } from '../../common/error-envelope.dto.js';
 
 const EARLIEST_BIRTHDATE = '1900-01-01';
@@ -29,7 +39,9 @@ const IMAGE_DOC = { type: 'string', format: 'binary', description: 'JPEG, PNG or
  * The request-body schemas below document the two encodings separately, since JSON carries no file.
  */
 export class FaceSourceDto {
-  @IsOptional() @IsString() @MaxLength(64)
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
   req_id?: string;
 }
 
@@ -45,7 +57,9 @@ export class AddUserDto extends FaceSourceDto {
   })
   // NFC first, so one name has one spelling (and one length) whichever way a keyboard composed it.
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.normalize('NFC') : value))
-  @IsString() @IsNotEmpty() @MaxLength(200)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   // A name only of invisible characters (U+200B, U+200D, U+FEFF, spaces) shows as blank everywhere.
   @Matches(/[\p{L}\p{N}]/u, { message: 'name must contain a letter or digit' })
   // PostgreSQL text cannot hold NUL, and control characters in a name only serve log or terminal tricks.
@@ -61,7 +75,8 @@ export class AddUserDto extends FaceSourceDto {
   @ApiPropertyOptional({ format: 'email', maxLength: 320, description: 'Unique when given; stored in lower case' })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
-  @IsEmail({}, { message: 'email must be a valid address' }) @MaxLength(320)
+  @IsEmail({}, { message: 'email must be a valid address' })
+  @MaxLength(320)
   email?: string;
 }
 
