@@ -175,13 +175,20 @@ onRealPostgres('a real PostgreSQL that fails under the replicas', () => {
     const appUrl = url.replace('postgres@', 'face_matrix_app@');
     try {
       const replicas = [await replica(appUrl), await replica(appUrl), await replica(appUrl)];
-      const bursts = await Promise.all(
-        Array.from({ length: 45 }, (_, i) =>
-          request(replicas[i % 3].http)
-            .get('/api/v1/users?limit=100')
-            .timeout(DEADLINE_MS),
-        ),
-      );
+      // Bursts until the pools outgrow the 3 connections: on a busy machine a burst can be served one
+      // request at a time, with one connection per replica. Every answer of every burst is checked.
+      const bursts: request.Response[] = [];
+      for (let round = 0; round < 5 && !bursts.some((r) => r.status === 503); round++) {
+        bursts.push(
+          ...(await Promise.all(
+            Array.from({ length: 45 }, (_, i) =>
+              request(replicas[i % 3].http)
+                .get('/api/v1/users?limit=100')
+                .timeout(DEADLINE_MS),
+            ),
+          )),
+        );
+      }
       const answers: Answer[] = bursts.map((r) => ({ status: r.status, ms: 0, errorCode: r.body.error_code, retryAfter: r.headers['retry-after'] }));
       expectOnly200Or503(answers);
       expect(statusCounts(answers)['503']).toBeGreaterThan(0);

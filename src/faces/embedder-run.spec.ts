@@ -105,6 +105,7 @@ describe('embedderRuns', () => {
   it('splits a lone face from its mirror over the runs the backend does at once, but keeps several faces in one batch', () => {
     expect(sizes(2, 16, 2, 2)).toEqual([1, 1]);
     expect(sizes(2, 16, 2, 1)).toEqual([2]);
+    expect(sizes(2, 16, 2, Number.NaN)).toEqual([2]);
     expect(sizes(1, 16, 1, 4)).toEqual([1]);
     expect(sizes(4, 16, 2, 2)).toEqual([4]);
     expect(sizes(12, 16, 2, 2)).toEqual([12]);

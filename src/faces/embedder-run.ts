@@ -49,7 +49,7 @@ export async function runEmbedder(
 export function embedderRuns<T>(crops: readonly T[], perRun: number, cropsPerGroup: number, parallelRuns: number): T[][] {
   let groupSize = cropsPerGroup <= perRun ? cropsPerGroup : 1;
   // A lone face's views spread over the parallel runs; several faces keep one batch as long as it fits.
-  const wanted = crops.length <= groupSize ? Math.min(crops.length, Math.max(1, parallelRuns)) : 1;
+  const wanted = crops.length <= groupSize ? Math.min(crops.length, Math.max(1, Math.floor(parallelRuns) || 1)) : 1;
   if (wanted > 1) groupSize = 1;
   const groups = Math.ceil(crops.length / groupSize);
   const runCount = Math.max(wanted, Math.ceil(groups / Math.floor(perRun / groupSize)));
