@@ -1,19 +1,13 @@
 import { EmbedderContract, EmbedderPreprocessing } from '../inference/embedder-contract.js';
 import type { InferenceBackend, TensorMap } from '../inference/inference-backend.js';
+import { SHIPPED_PREPROCESSING } from '../../test/support/embedders.js';
 import { embedderInput, embedderRuns, meanOfUnitRows, runEmbedder } from './embedder-run.js';
 import { RgbImage, toPlanarTensor, toTensor } from './rgb-image.js';
 
 /** A 2x1 image: a red-ish pixel then a blue-ish one, interleaved RGB. */
 const twoPixels: RgbImage = { data: Uint8Array.from([200, 100, 0, 10, 20, 255]), width: 2, height: 1 };
 
-const shipped: EmbedderPreprocessing = {
-  colourOrder: 'BGR',
-  mean: [127, 127, 127],
-  std: [128, 128, 128],
-  layout: 'NCHW',
-  templateSize: 112,
-  flipAugmentation: true,
-};
+const shipped = SHIPPED_PREPROCESSING;
 
 describe('toTensor', () => {
   it('NCHW in the declared channel order, (x - mean) / std per channel', () => {

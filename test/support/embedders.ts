@@ -1,4 +1,4 @@
-import { EmbedderContract, readEmbedderContract } from '../../src/inference/embedder-contract.js';
+import { EmbedderContract, type EmbedderPreprocessing, readEmbedderContract } from '../../src/inference/embedder-contract.js';
 import { FACE_MODELS } from '../../src/inference/model-repository.js';
 import { modelRepository } from './face-fixtures.js';
 
@@ -14,16 +14,26 @@ export const SECOND_EMBEDDER = 'face_embedder_256';
  * An embedder that never runs, for repository tests: it only gives stored vectors their dimension and
  * an identity. Different `weights` give different identities.
  */
+/** The shipped embedder's declared preprocessing (model_repository/face_embedder/config.pbtxt). */
+export const SHIPPED_PREPROCESSING: EmbedderPreprocessing = {
+  colourOrder: 'BGR',
+  mean: [127, 127, 127],
+  std: [128, 128, 128],
+  layout: 'NCHW',
+  templateSize: 112,
+  flipAugmentation: true,
+};
+
 export function syntheticEmbedder(dimension = 512, weights = 'a'): EmbedderContract {
-  const preprocessing = {
-    colourOrder: 'BGR',
-    mean: [127, 127, 127],
-    std: [128, 128, 128],
-    layout: 'NCHW',
-    templateSize: 112,
-    flipAugmentation: true,
-  } as const;
-  return new EmbedderContract(`synthetic_${dimension}_${weights}`, 'input', 'output', 16, dimension, weights.repeat(64).slice(0, 64), preprocessing);
+  return new EmbedderContract(
+    `synthetic_${dimension}_${weights}`,
+    'input',
+    'output',
+    16,
+    dimension,
+    weights.repeat(64).slice(0, 64),
+    SHIPPED_PREPROCESSING,
+  );
 }
 
 /**

@@ -2,7 +2,15 @@ import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions, ApiSchema, g
 import { REQUEST_ID_PROPERTY } from '../../common/error-envelope.dto.js';
 import { OptionalIntegerField } from '../../common/validation.js';
 import { DetectedFaceDto } from './face.dto.js';
-import { CANDIDATES_DESCRIPTION, CANDIDATES_FIELD_DOC, CandidateDto, EnrollmentKeyDto, MAX_CANDIDATES, UserInfoDto } from './recognise.dto.js';
+import {
+  CANDIDATES_DESCRIPTION,
+  CANDIDATES_FIELD_DOC,
+  CandidateDto,
+  EnrollmentKeyDto,
+  MAX_CANDIDATES,
+  NOT_ME_DOCS,
+  UserInfoDto,
+} from './recognise.dto.js';
 
 /** API.md: max_faces 1-50, default 10; candidates 1-10, default 1. */
 export const MAX_FACES_LIMIT = 50;
@@ -44,13 +52,8 @@ export class FaceMatchDto extends RecognisedFaceDto {
   @ApiProperty({ enum: ['match'], description: 'Discriminator: "match" names the person' }) status: 'match';
   @ApiProperty({ type: UserInfoDto }) user_info: UserInfoDto;
   @ApiProperty({ description: 'Cosine similarity with their nearest enrolled face, at least MATCH_THRESHOLD', example: 0.81 }) similarity: number;
-  @ApiPropertyOptional({
-    description:
-      '"Not me": only when `similarity` is below DUPLICATE_FACE_THRESHOLD, a key that enrolls this face as a new person (same as enrollmentKey.req_id)',
-    example: 'Yh3q0Jm1cR8tq2nV7sWk9A',
-  })
-  req_id?: string;
-  @ApiPropertyOptional({ type: EnrollmentKeyDto, description: 'With `req_id` only: the "not me" enrollment key' }) enrollmentKey?: EnrollmentKeyDto;
+  @ApiPropertyOptional(NOT_ME_DOCS.reqId) req_id?: string;
+  @ApiPropertyOptional(NOT_ME_DOCS.enrollmentKey) enrollmentKey?: EnrollmentKeyDto;
 }
 
 @ApiSchema({ name: 'FaceNoMatch', description: 'A face nobody enrolled matches, with its own key to enroll it' })

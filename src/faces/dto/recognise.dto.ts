@@ -75,6 +75,16 @@ export class EnrollmentKeyDto {
   @ApiProperty({ type: EnrollmentMetadataDto }) metadata: EnrollmentMetadataDto;
 }
 
+/** The "not me" key of a match below DUPLICATE_FACE_THRESHOLD, documented alike on recognise_user and recognise. */
+export const NOT_ME_DOCS = {
+  reqId: {
+    description:
+      '"Not me": only when `similarity` is below DUPLICATE_FACE_THRESHOLD, a key that enrolls this face as a new person (same as enrollmentKey.req_id)',
+    example: 'Yh3q0Jm1cR8tq2nV7sWk9A',
+  },
+  enrollmentKey: { type: EnrollmentKeyDto, description: 'With `req_id` only: the "not me" enrollment key' },
+} satisfies Record<string, ApiPropertyOptions>;
+
 /** recognise_user's answer when the face belongs to an enrolled user. */
 @ApiSchema({ name: 'RecogniseMatch' })
 export class RecogniseMatchDto {
@@ -85,13 +95,8 @@ export class RecogniseMatchDto {
   @ApiProperty({ type: 'integer', minimum: 1, description: 'Faces found in the image; the most prominent was used', example: 1 })
   faces_detected: number;
   @ApiProperty({ type: MatchedFaceDto, description: 'The face used' }) face: MatchedFaceDto;
-  @ApiPropertyOptional({
-    description:
-      '"Not me": only when `similarity` is below DUPLICATE_FACE_THRESHOLD, a key that enrolls this face as a new person (same as enrollmentKey.req_id)',
-    example: 'Yh3q0Jm1cR8tq2nV7sWk9A',
-  })
-  req_id?: string;
-  @ApiPropertyOptional({ type: EnrollmentKeyDto, description: 'With `req_id` only: the "not me" enrollment key' }) enrollmentKey?: EnrollmentKeyDto;
+  @ApiPropertyOptional(NOT_ME_DOCS.reqId) req_id?: string;
+  @ApiPropertyOptional(NOT_ME_DOCS.enrollmentKey) enrollmentKey?: EnrollmentKeyDto;
   @ApiPropertyOptional({ type: [CandidateDto], description: `Only when the request asked for \`candidates\`: ${CANDIDATES_DESCRIPTION}` })
   candidates?: CandidateDto[];
   @ApiProperty(REQUEST_ID_PROPERTY) requestId: string;
