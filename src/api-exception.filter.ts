@@ -2,17 +2,9 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { isDatabaseUnavailable } from './database/database-errors.js';
 import { InferenceUnavailableError } from './inference/inference-backend.js';
-import { ApiError, ErrorCode, ErrorCodeValue, ErrorDetail } from './common/api-error.js';
+import { ApiError, ErrorCode, ErrorCodeValue } from './common/api-error.js';
+import { sendApiError } from './common/api-error-response.js';
 import { redactBiometrics } from './common/log-redaction.js';
-
-interface Envelope {
-  status: 'error';
-  error_code: number;
-  message: string;
-  details?: ErrorDetail[];
-  requestId?: string;
-  [extra: string]: unknown;
-}
 
 /** Codes for Nest's and Express's own errors, which do not carry one of ours. */
 const CODE_BY_STATUS: Partial<Record<number, ErrorCodeValue>> = {
@@ -40,12 +32,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const error = this.toApiError(exception, request);
     if (response.headersSent) return;
-    const body: Envelope = { status: 'error', error_code: error.errorCode, message: error.message };
-    if (error.details) body.details = error.details;
-    Object.assign(body, terminusReport(exception));
-    body.requestId = request.requestId;
-    for (const [name, value] of Object.entries(error.headers ?? {})) response.setHeader(name, value);
-    response.status(error.httpStatus).json(body);
+    sendApiError(response, error, request.requestId, terminusReport(exception));
   }
 
   private toApiError(exception: unknown, request: Request): ApiError {

@@ -123,8 +123,12 @@ describe('upload admission', () => {
 
 describe('liveness under overload', () => {
   const CLIENTS = 30;
-  /** The target is 100 ms; not met yet (the pipeline's own image work runs on the main thread), so this bound only catches a regression. */
-  const P99_BOUND_MS = Number(process.env.LIVENESS_P99_BOUND_MS ?? 500);
+  /**
+   * The target is 100 ms, measured by `npm run bench:liveness` (uploaders at lower priority, as remote
+   * clients take no CPU from the server). Here they share the cores at full priority, and Jest runs
+   * beside them: this bound catches a regression (it was 366 ms before pixel steps took turns).
+   */
+  const P99_BOUND_MS = Number(process.env.LIVENESS_P99_BOUND_MS ?? 300);
   let build: ReturnType<typeof compileApp>;
   let dataDir: string;
   beforeAll(async () => {

@@ -20,6 +20,7 @@ export class AppConfig {
   readonly embedderModel: string;
   readonly ortIntraOpThreads: number;
   readonly ortWorkerThreads: number;
+  readonly ortWorkerNice: number;
   /** Explicit overrides; when undefined the embedder's shipped thresholds apply (src/gallery/thresholds.ts). */
   readonly matchThresholdOverride: number | undefined;
   readonly duplicateThresholdOverride: number | undefined;
@@ -54,6 +55,7 @@ export class AppConfig {
     this.embedderModel = env.EMBEDDER_MODEL;
     this.ortIntraOpThreads = env.ORT_INTRA_OP_THREADS;
     this.ortWorkerThreads = env.ORT_WORKER_THREADS;
+    this.ortWorkerNice = env.ORT_WORKER_NICE;
     this.matchThresholdOverride = env.MATCH_THRESHOLD;
     this.duplicateThresholdOverride = env.DUPLICATE_FACE_THRESHOLD;
     this.verifyThresholdOverride = env.VERIFY_THRESHOLD;

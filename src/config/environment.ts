@@ -123,6 +123,17 @@ export class Environment {
   @Max(64)
   ORT_WORKER_THREADS = 2;
 
+  /**
+   * Nice value of the ONNX Runtime worker threads (Linux; 0 = as the event loop). Raising it needs no
+   * privilege: inference then yields a busy CPU to the event loop, which keeps health probes and
+   * overload refusals quick while the models run flat out (bench:liveness).
+   */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(19)
+  ORT_WORKER_NICE = 10;
+
   /** 1:N match. Unset means the embedder's own threshold, chosen by `npm run bench:accuracy` (src/gallery/thresholds.ts). */
   @Transform(toNumber)
   @IsOptional()
@@ -239,6 +250,7 @@ const ENVIRONMENT_KEYS: readonly (keyof Environment)[] = [
   'EMBEDDER_MODEL',
   'ORT_INTRA_OP_THREADS',
   'ORT_WORKER_THREADS',
+  'ORT_WORKER_NICE',
   'MATCH_THRESHOLD',
   'DUPLICATE_FACE_THRESHOLD',
   'VERIFY_THRESHOLD',

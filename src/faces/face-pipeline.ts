@@ -1,4 +1,5 @@
 import { ApiError } from '../common/api-error.js';
+import { onItsOwnTurn } from '../common/event-loop-turns.js';
 import { Box, Point, roundTo } from '../common/geometry.js';
 import type { EmbedderContract } from '../inference/embedder-contract.js';
 import { InferenceBackend } from '../inference/inference-backend.js';
@@ -181,7 +182,7 @@ export class FacePipeline {
     const landmarks = await timed(timings, 'landmarks', () =>
       Promise.all(candidates.map((candidate) => this.locateLandmarks(decoded.image, candidate.box))),
     );
-    const aligned = await timed(timings, 'align', () => Promise.resolve(landmarks.map((points) => alignFace(decoded.image, points))));
+    const aligned = await timed(timings, 'align', () => Promise.all(landmarks.map((points) => onItsOwnTurn(() => alignFace(decoded.image, points)))));
     return candidates.map((candidate, index) => ({
       face: this.describe(decoded, candidate, landmarks[index], aligned[index]),
       aligned: aligned[index],
@@ -210,7 +211,7 @@ export class FacePipeline {
   /** O-Net on the squared detector box, then again on the box its regression gives; the second run's points. */
   private async onetLandmarks(image: RgbImage, box: Box): Promise<Point[]> {
     const run = async (crop: Box): Promise<OnetOutput> => {
-      const input = onetInput(cropResize(image, crop, ONET_INPUT_SIZE, ONET_INPUT_SIZE));
+      const input = await onItsOwnTurn(() => onetInput(cropResize(image, crop, ONET_INPUT_SIZE, ONET_INPUT_SIZE)));
       const outputs = await this.backend.infer(FACE_MODELS.landmarks5, { input: { data: input, dims: [1, ONET_INPUT_SIZE, ONET_INPUT_SIZE, 3] } });
       return { boxRegression: outputs.box_regression.data, landmarks: outputs.landmarks.data };
     };

@@ -1,25 +1,28 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor, UseInterceptors } from '@nestjs/common';
+import { Injectable, NestMiddleware, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import type { Request } from 'express';
-import type { Observable } from 'rxjs';
+import type { NextFunction, Request, Response } from 'express';
 import { ApiError } from '../common/api-error.js';
+import { sendApiError } from '../common/api-error-response.js';
 import { MULTIPART_BODY } from '../common/request-body-type.js';
 import { PipelineAdmission } from './pipeline-admission.js';
 
 /**
- * With the pipeline and its queue full, an upload is refused (503, error_code 505) before a byte
- * of it is read: a busy server answers at once instead of buffering megabytes it will throw away.
+ * With the pipeline and its queue full, an upload to a pipeline route is refused (503, error_code
+ * 505) before a byte of it is read, and before the key check, rate limit and the rest of the
+ * request pipeline: under a flood of uploads each refusal must cost the event loop next to nothing,
+ * or health probes wait behind them (bench:liveness). It only ever refuses, so answering 503 where
+ * the key check would have answered 401 reveals nothing but load. Applied per controller, so the
+ * router's own matching decides which requests it sees (FacesModule, UsersModule).
  */
 @Injectable()
-export class UploadAdmissionInterceptor implements NestInterceptor {
+export class ShedUploadsWhenFull implements NestMiddleware {
   constructor(private readonly admission: PipelineAdmission) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<Request>();
-    if (this.admission.isFull && request.is(MULTIPART_BODY)) throw ApiError.overloaded();
-    return next.handle();
+  use(request: Request, response: Response, next: NextFunction): void {
+    if (this.admission.isFull && request.is(MULTIPART_BODY)) sendApiError(response, ApiError.overloaded(), request.requestId);
+    else next();
   }
 }
 
-/** The `image` upload of a pipeline route: admission is checked first, then multer reads the file. */
-export const ImageUpload = (): MethodDecorator & ClassDecorator => UseInterceptors(UploadAdmissionInterceptor, FileInterceptor('image'));
+/** The `image` upload of a pipeline route (ShedUploadsWhenFull refuses it first when the pipeline is full). */
+export const ImageUpload = (): MethodDecorator & ClassDecorator => UseInterceptors(FileInterceptor('image'));

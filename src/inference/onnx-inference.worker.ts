@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { OnnxRuntimeBackend } from './onnx-runtime.backend.js';
 import type { ModelStatus, TensorMap } from './inference-backend.js';
@@ -7,6 +9,8 @@ export interface OnnxWorkerOptions {
   readonly modelRepository: string;
   readonly ortIntraOpThreads: number;
   readonly embedderModel?: string;
+  /** ORT_WORKER_NICE: this thread's nice value (0 = unchanged). */
+  readonly nice?: number;
 }
 
 export type WorkerRequest = { id: number; model: string; inputs: TensorMap } | { close: true };
@@ -19,6 +23,8 @@ export type WorkerReply =
  */
 const port = parentPort!;
 const options = workerData as OnnxWorkerOptions;
+// Before the sessions exist, so ONNX Runtime's own threads, created by this one, inherit the priority.
+if (options.nice) lowerThreadPriority(options.nice);
 try {
   const backend = await OnnxRuntimeBackend.create(options);
   const answer = async (request: WorkerRequest) => {
@@ -41,4 +47,18 @@ try {
   port.postMessage({ type: 'ready', sessions: await backend.status() } satisfies WorkerReply);
 } catch (error) {
   port.postMessage({ type: 'failed', message: (error as Error).message } satisfies WorkerReply);
+}
+
+/**
+ * Linux keeps a nice value per thread, and setpriority() on a thread id changes only that thread:
+ * the event loop keeps its priority. Where /proc/thread-self is missing (not Linux) it stays as it is.
+ */
+function lowerThreadPriority(nice: number): void {
+  let threadId: number;
+  try {
+    threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
+  } catch {
+    return;
+  }
+  setPriority(threadId, nice);
 }

@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createOnnxBackend, modelRepository } from '../../test/support/face-fixtures.js';
 import { InferenceUnavailableError } from './inference-backend.js';
 import { FACE_MODELS } from './model-repository.js';
@@ -34,6 +35,22 @@ describe('OnnxWorkerPoolBackend', () => {
     expect(data).toEqual(original);
   });
 
+  (existsSync('/proc/thread-self') ? it : it.skip)('runs its workers at ORT_WORKER_NICE and leaves the event loop as it was (Linux)', async () => {
+    const loopNice = threadNice('/proc/thread-self');
+    const before = threadsAtNice(7);
+    const lowered = await OnnxWorkerPoolBackend.create({ modelRepository, ortIntraOpThreads: 1, ortWorkerThreads: 1, ortWorkerNice: 7 });
+    try {
+      expect(threadsAtNice(7)).toBeGreaterThan(before);
+      expect(threadNice('/proc/thread-self')).toBe(loopNice);
+      const [embedding] = Object.values(
+        await lowered.infer(FACE_MODELS.embedder, { input: { data: new Float32Array(3 * 112 * 112), dims: [1, 3, 112, 112] } }),
+      );
+      expect(embedding.data.length).toBe(512);
+    } finally {
+      await lowered.onModuleDestroy();
+    }
+  });
+
   it('reports a failing run as an unavailable backend (503), naming the model only', async () => {
     const wrongShape = { input: { data: new Float32Array(10), dims: [1, 10] } };
     await expect(pool.infer(FACE_MODELS.embedder, wrongShape)).rejects.toBeInstanceOf(InferenceUnavailableError);
@@ -56,3 +73,19 @@ describe('OnnxWorkerPoolBackend', () => {
     );
   });
 });
+
+/** Field 19 of /proc/<task>/stat, counted after the parenthesised command name. */
+function threadNice(taskDir: string): number {
+  const stat = readFileSync(`${taskDir}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+}
+
+function threadsAtNice(nice: number): number {
+  return readdirSync('/proc/self/task').filter((task) => {
+    try {
+      return threadNice(`/proc/self/task/${task}`) === nice;
+    } catch {
+      return false; // the thread ended meanwhile
+    }
+  }).length;
+}

@@ -58,12 +58,14 @@ export class OnnxWorkerPoolBackend extends InferenceBackend implements OnModuleD
   }
 
   static async create(
-    config: Pick<AppConfig, 'modelRepository' | 'ortIntraOpThreads' | 'ortWorkerThreads'> & Partial<Pick<AppConfig, 'embedderModel'>>,
+    config: Pick<AppConfig, 'modelRepository' | 'ortIntraOpThreads' | 'ortWorkerThreads'> &
+      Partial<Pick<AppConfig, 'embedderModel' | 'ortWorkerNice'>>,
   ): Promise<OnnxWorkerPoolBackend> {
     const options: OnnxWorkerOptions = {
       modelRepository: config.modelRepository,
       ortIntraOpThreads: config.ortIntraOpThreads,
       embedderModel: config.embedderModel,
+      nice: config.ortWorkerNice,
     };
     const workers = await Promise.all(Array.from({ length: config.ortWorkerThreads }, () => startWorker(options)));
     return new OnnxWorkerPoolBackend(workers, faceModelNames(config.embedderModel));

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { onItsOwnTurn } from '../../common/event-loop-turns.js';
 import { InferenceBackend } from '../../inference/inference-backend.js';
 import { FACE_MODELS } from '../../inference/model-repository.js';
 import { RgbImage, toPlanarTensor } from '../rgb-image.js';
@@ -30,10 +31,10 @@ export async function detectFaces(backend: InferenceBackend, image: RgbImage): P
 
 async function detectInFrame(backend: InferenceBackend, image: RgbImage, frame: DetectionFrame): Promise<Candidate[]> {
   const input = await detectorInput(image, frame);
-  const outputs = await backend.infer(FACE_MODELS.detector, {
-    input: { data: toPlanarTensor(input, false), dims: [1, 3, DETECTOR_INPUT.height, DETECTOR_INPUT.width] },
-  });
-  const found = decodeDetections(outputs.scores.data, outputs.boxes.data, detectorView(frame));
+  // A large photo's frames finish resizing together: each converts and decodes on its own loop turn.
+  const data = await onItsOwnTurn(() => toPlanarTensor(input, false));
+  const outputs = await backend.infer(FACE_MODELS.detector, { input: { data, dims: [1, 3, DETECTOR_INPUT.height, DETECTOR_INPUT.width] } });
+  const found = await onItsOwnTurn(() => decodeDetections(outputs.scores.data, outputs.boxes.data, detectorView(frame)));
   return found.filter((candidate) => trustedInFrame(candidate, frame, image.width, image.height));
 }
 
