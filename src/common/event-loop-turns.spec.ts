@@ -14,25 +14,35 @@ describe('event-loop turns', () => {
 
   it('runs quick steps in one loop iteration', async () => {
     const order: string[] = [];
-    const timer = new Promise<void>((resolve) => setTimeout(() => resolve(void order.push('timer')), 0));
-    await Promise.all(['a', 'b', 'c'].map((step) => onItsOwnTurn(() => order.push(step))));
-    await timer;
-    expect(order).toEqual(['a', 'b', 'c', 'timer']);
+    let nextIteration: Promise<void> | undefined;
+    await Promise.all(
+      ['a', 'b', 'c'].map((step) =>
+        onItsOwnTurn(() => {
+          // Queued from a turn, an immediate runs in the next iteration: after b and c only if they share a's.
+          nextIteration ??= new Promise<void>((resolve) => setImmediate(() => resolve(void order.push('next iteration'))));
+          order.push(step);
+        }),
+      ),
+    );
+    await nextIteration;
+    expect(order).toEqual(['a', 'b', 'c', 'next iteration']);
   });
 
   it('polls timers and I/O between steps once a turn has used its budget', async () => {
     const order: string[] = [];
-    const steps = ['a', 'b', 'c'].map((step) =>
-      onItsOwnTurn(() => {
-        busyFor(TURN_BUDGET_MS + 2);
-        order.push(step);
-      }),
+    let timer: Promise<void> | undefined;
+    await Promise.all(
+      ['a', 'b', 'c'].map((step) =>
+        onItsOwnTurn(() => {
+          // Armed by step a and due before a ends: it fires before b unless b runs back to back with a.
+          timer ??= new Promise<void>((resolve) => setTimeout(() => resolve(void order.push('timer')), 0));
+          busyFor(TURN_BUDGET_MS + 2);
+          order.push(step);
+        }),
+      ),
     );
-    // Armed while step a waits: due before b would run back to back with a.
-    const timer = new Promise<void>((resolve) => setTimeout(() => resolve(void order.push('timer')), 0));
-    await Promise.all([...steps, timer]);
-    expect(order.indexOf('timer')).toBeGreaterThan(order.indexOf('a'));
-    expect(order.indexOf('timer')).toBeLessThan(order.indexOf('c'));
+    await timer;
+    expect(order).toEqual(['a', 'timer', 'b', 'c']);
   });
 
   it('keeps going for waiters that arrive while a turn runs', async () => {

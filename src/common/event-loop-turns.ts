@@ -20,15 +20,17 @@ export function nextTurn(): Promise<void> {
 
 function scheduleTurn(): void {
   scheduled = true;
+  // From inside the check phase, setImmediate runs in the next iteration, after its I/O poll.
   setImmediate(() => {
     const started = performance.now();
     const letNextThrough = () => {
-      // Queued behind the released waiter's continuation, so its synchronous step has run by now.
       waiting.shift()?.();
-      if (waiting.length === 0) scheduled = false;
-      else if (performance.now() - started < TURN_BUDGET_MS) queueMicrotask(letNextThrough);
-      // From inside the check phase, setImmediate runs in the next iteration, after its I/O poll.
-      else scheduleTurn();
+      if (waiting.length === 0) {
+        scheduled = false;
+        return;
+      }
+      // Queued behind the released waiter's continuation, so this runs once its synchronous step has.
+      queueMicrotask(() => (performance.now() - started < TURN_BUDGET_MS ? letNextThrough() : scheduleTurn()));
     };
     letNextThrough();
   });
