@@ -249,7 +249,10 @@ describeEachEngine('every face of a group photo, end to end with real photos', (
       expect(runsOf(FACE_MODELS.landmarks5)).toHaveLength(12); // O-Net twice per face (it has no batch dimension)
       expect(runsOf(FACE_MODELS.detector).length).toBeGreaterThan(0);
 
-      const sql = statements.flatMap((spy) => spy.mock.calls.map(([text]) => String(text).replace(/\s+/g, ' ').trim()));
+      const sql = statements
+        .flatMap((spy) => spy.mock.calls.map(([text]) => String(text).replace(/\s+/g, ' ').trim()))
+        // The cache's scheduled purge runs on its own clock and may land inside this request on a slow machine.
+        .filter((text) => !text.startsWith('DELETE FROM vectors_cache WHERE expires_at'));
       const knn = sql.filter((text) => text.includes('nearest_faces'));
       const inserts = sql.filter((text) => text.startsWith('INSERT INTO vectors_cache'));
       expect(knn).toHaveLength(1);
