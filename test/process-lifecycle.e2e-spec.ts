@@ -152,7 +152,7 @@ describe('the compiled service under signals', () => {
     const app = await spawnApp(
       build.mainJs,
       dataDir,
-      { DATABASE_URL: `postgresql://face:matrix@127.0.0.1:${deadPort}/face`, DATABASE_START_TIMEOUT_MS: '20000' },
+      { DATABASE_URL: `postgresql://face:matrix@127.0.0.1:${deadPort}/face`, DATABASE_START_TIMEOUT_MS: '10000' },
       { until: 'listening' },
     );
     running.push(app);
@@ -162,7 +162,7 @@ describe('the compiled service under signals', () => {
       /^starting: .*cannot connect \(ECONNREFUSED\)/,
     );
     expect(await app.exited).toEqual({ code: 1, signal: null });
-    expect(app.output()).toMatch(/Database not reachable within DATABASE_START_TIMEOUT_MS \(20000 ms\): cannot connect \(ECONNREFUSED\)/);
+    expect(app.output()).toMatch(/Database not reachable within DATABASE_START_TIMEOUT_MS \(10000 ms\): cannot connect \(ECONNREFUSED\)/);
     expect(app.output()).not.toMatch(/matrix@/); // the password in DATABASE_URL never lands in the log
   }, 60_000);
 });
