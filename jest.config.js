@@ -34,6 +34,8 @@ const MODEL_SPECS = [
 export default {
   // e2e suites start the real app: the embedded database and the ONNX sessions take seconds.
   testTimeout: 60_000,
+  // Slowest suites first where this machine has no timings of its own (fresh clones, CI).
+  testSequencer: '<rootDir>/test/support/slowest-first.sequencer.mjs',
   projects: [
     {
       ...shared,

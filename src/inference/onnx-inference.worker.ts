@@ -51,14 +51,13 @@ try {
 
 /**
  * Linux keeps a nice value per thread, and setpriority() on a thread id changes only that thread:
- * the event loop keeps its priority. Where /proc/thread-self is missing (not Linux) it stays as it is.
+ * the event loop keeps its priority. Raising one's own nice value needs no privilege; where
+ * /proc/thread-self is missing (not Linux) or a sandbox refuses the call, the priority stays as it is.
  */
 function lowerThreadPriority(nice: number): void {
-  let threadId: number;
   try {
-    threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), nice);
   } catch {
-    return;
+    // inference then shares the CPU with the event loop as equals, as with ORT_WORKER_NICE=0
   }
-  setPriority(threadId, nice);
 }
