@@ -26,7 +26,6 @@ try {
   });
   process.stdout.write(`uploaders at nice ${args['uploader-nice']}\n`);
   process.stdout.write(`${report.summary}\n`);
-  if (process.env.EXP_DUMP) (await import('node:fs')).writeFileSync(process.env.EXP_DUMP, JSON.stringify(report.probes));
 } finally {
   await server.stop();
 }
