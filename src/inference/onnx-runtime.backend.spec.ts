@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SHIPPED_PREPROCESSING } from '../../test/support/embedders.js';
 import { modelRepository } from '../../test/support/face-fixtures.js';
 import { MODEL_SPECS } from '../../tools/models/model-specs.mjs';
 import { readEmbedderContract } from './embedder-contract.js';
@@ -26,14 +27,7 @@ describe('the built model repository', () => {
   ])('%s declares its preprocessing, and its vectors have the length its graph gives (%i)', async (model, dimension) => {
     const embedder = readEmbedderContract(modelRepository, model);
     expect(embedder.dimension).toBe(dimension);
-    expect(embedder.preprocessing).toEqual({
-      colourOrder: 'BGR',
-      mean: [127, 127, 127],
-      std: [128, 128, 128],
-      layout: 'NCHW',
-      templateSize: 112,
-      flipAugmentation: true,
-    });
+    expect(embedder.preprocessing).toEqual(SHIPPED_PREPROCESSING);
     expect(readModelConfig(modelRepository, model).platform).toBe('onnxruntime_onnx');
     const backend = await OnnxRuntimeBackend.create({ modelRepository, ortIntraOpThreads: 1 }, [model]);
     try {

@@ -11,10 +11,9 @@ export function shippedEmbedder(): EmbedderContract {
 export const SECOND_EMBEDDER = 'face_embedder_256';
 
 /**
- * An embedder that never runs, for repository tests: it only gives stored vectors their dimension and
- * an identity. Different `weights` give different identities.
+ * The shipped embedder's declared preprocessing (model_repository/face_embedder/config.pbtxt), written
+ * out here rather than taken from tools/models/model-specs.mjs, so tests check the build against it.
  */
-/** The shipped embedder's declared preprocessing (model_repository/face_embedder/config.pbtxt). */
 export const SHIPPED_PREPROCESSING: EmbedderPreprocessing = {
   colourOrder: 'BGR',
   mean: [127, 127, 127],
@@ -24,6 +23,10 @@ export const SHIPPED_PREPROCESSING: EmbedderPreprocessing = {
   flipAugmentation: true,
 };
 
+/**
+ * An embedder that never runs, for repository tests: it only gives stored vectors their dimension and
+ * an identity. Different `weights` give different identities.
+ */
 export function syntheticEmbedder(dimension = 512, weights = 'a'): EmbedderContract {
   return new EmbedderContract(
     `synthetic_${dimension}_${weights}`,
