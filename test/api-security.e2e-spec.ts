@@ -3,7 +3,7 @@ import { startTestApp, TestApp } from './support/test-app.js';
 
 const KEYS = 'key-one-0123456789,key-two-abcdefghij';
 /** No request here reaches the models: sessions in the main thread start fastest (8 apps). */
-const start = (env: Record<string, string> = {}) => startTestApp({ ORT_WORKER_THREADS: '0', ...env });
+const start = (env: Record<string, string> = {}) => startTestApp({ ORT_WORKER_THREADS: '0', PIXEL_WORKER_THREADS: '0', ...env });
 
 describe('API keys', () => {
   let t: TestApp;

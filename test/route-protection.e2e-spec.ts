@@ -28,7 +28,7 @@ describe('API keys, whatever the spelling of the path', () => {
   let operations: Operation[];
   beforeAll(async () => {
     // Bodies are empty, so nothing reaches the models: sessions in the main thread start fastest.
-    t = await startTestApp({ API_KEYS: KEY, RATE_LIMIT_PER_MINUTE: '0', ORT_WORKER_THREADS: '0' });
+    t = await startTestApp({ API_KEYS: KEY, RATE_LIMIT_PER_MINUTE: '0', ORT_WORKER_THREADS: '0', PIXEL_WORKER_THREADS: '0' });
     port = await listenOnLoopback(t);
     operations = (await documentedOperations(t)).filter((operation) => operation.template.startsWith('/api/v1'));
   });
@@ -86,7 +86,7 @@ describe('rate limit, whatever the spelling of the path', () => {
   let clients = 0;
   beforeAll(async () => {
     // No keys: requests that reach a handler do its work, so a bypass would show as a 2xx or a handler's 4xx.
-    t = await startTestApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT), ORT_WORKER_THREADS: '0' });
+    t = await startTestApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT), ORT_WORKER_THREADS: '0', PIXEL_WORKER_THREADS: '0' });
     port = await listenOnLoopback(t);
     operations = (await documentedOperations(t)).filter((operation) => operation.template.startsWith('/api/v1'));
   });

@@ -21,6 +21,7 @@ export class AppConfig {
   readonly ortIntraOpThreads: number;
   readonly ortWorkerThreads: number;
   readonly ortWorkerNice: number;
+  readonly pixelWorkerThreads: number;
   /** Explicit overrides; when undefined the embedder's shipped thresholds apply (src/gallery/thresholds.ts). */
   readonly matchThresholdOverride: number | undefined;
   readonly duplicateThresholdOverride: number | undefined;
@@ -56,6 +57,7 @@ export class AppConfig {
     this.ortIntraOpThreads = env.ORT_INTRA_OP_THREADS;
     this.ortWorkerThreads = env.ORT_WORKER_THREADS;
     this.ortWorkerNice = env.ORT_WORKER_NICE;
+    this.pixelWorkerThreads = env.PIXEL_WORKER_THREADS;
     this.matchThresholdOverride = env.MATCH_THRESHOLD;
     this.duplicateThresholdOverride = env.DUPLICATE_FACE_THRESHOLD;
     this.verifyThresholdOverride = env.VERIFY_THRESHOLD;

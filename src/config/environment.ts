@@ -124,9 +124,19 @@ export class Environment {
   ORT_WORKER_THREADS = 2;
 
   /**
-   * Nice value of the ONNX Runtime worker threads (Linux; 0 = as the event loop). Raising it needs no
-   * privilege: inference then yields a busy CPU to the event loop, which keeps health probes and
-   * overload refusals quick while the models run flat out (bench:liveness).
+   * Worker threads for the pipeline's pixel work: decoding, detector tensors, crops, alignment
+   * (0 = on the event loop). Off it, health probes and overload refusals stay quick (bench:liveness).
+   */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(64)
+  PIXEL_WORKER_THREADS = 2;
+
+  /**
+   * Nice value of the worker threads, ONNX Runtime's and the pixel workers (Linux; 0 = as the event
+   * loop). Raising it needs no privilege: they then yield a busy CPU to the event loop, which keeps
+   * health probes and overload refusals quick while the models run flat out (bench:liveness).
    */
   @Transform(toNumber)
   @IsInt()
@@ -251,6 +261,7 @@ const ENVIRONMENT_KEYS: readonly (keyof Environment)[] = [
   'ORT_INTRA_OP_THREADS',
   'ORT_WORKER_THREADS',
   'ORT_WORKER_NICE',
+  'PIXEL_WORKER_THREADS',
   'MATCH_THRESHOLD',
   'DUPLICATE_FACE_THRESHOLD',
   'VERIFY_THRESHOLD',

@@ -3,9 +3,12 @@ import { EmbedderContract } from '../inference/embedder-contract.js';
 import { InferenceBackend } from '../inference/inference-backend.js';
 import { InferenceModule } from '../inference/inference.module.js';
 import { Metrics } from '../metrics/metrics.js';
+import { AppConfig } from '../config/app-config.js';
 import { FacePipeline } from './face-pipeline.js';
 import { GatedFacePipeline } from './gated-face-pipeline.js';
 import { PipelineAdmission } from './pipeline-admission.js';
+import { PixelsOnThisThread, PixelWork } from './pixel-work.js';
+import { PixelWorkerPool } from './pixel-worker-pool.js';
 
 /**
  * The pipeline alone, so that recognition (faces) and enrollment (users) can share it without a cycle,
@@ -18,9 +21,15 @@ import { PipelineAdmission } from './pipeline-admission.js';
   providers: [
     // EmbedderContract comes from the global GalleryEmbedderModule: the gallery and the pipeline share one embedder.
     {
+      provide: PixelWork,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        config.pixelWorkerThreads > 0 ? PixelWorkerPool.start(config.pixelWorkerThreads, { nice: config.ortWorkerNice }) : new PixelsOnThisThread(),
+    },
+    {
       provide: FacePipeline,
-      inject: [InferenceBackend, EmbedderContract],
-      useFactory: (backend: InferenceBackend, embedder: EmbedderContract) => new FacePipeline(backend, embedder),
+      inject: [InferenceBackend, EmbedderContract, PixelWork],
+      useFactory: (backend: InferenceBackend, embedder: EmbedderContract, pixels: PixelWork) => new FacePipeline(backend, embedder, {}, pixels),
     },
     PipelineAdmission,
     GatedFacePipeline,

@@ -1,10 +1,8 @@
 import { ApiError } from '../common/api-error.js';
-import { onItsOwnTurn } from '../common/event-loop-turns.js';
 import { Box, Point, roundTo } from '../common/geometry.js';
 import type { EmbedderContract } from '../inference/embedder-contract.js';
 import { InferenceBackend } from '../inference/inference-backend.js';
 import { FACE_MODELS } from '../inference/model-repository.js';
-import { alignFace } from './alignment.js';
 import {
   averageWithMirrored,
   decodeLandmarks,
@@ -14,13 +12,14 @@ import {
   landmarkInput,
   mirrorGrey,
 } from './detection/landmarks.js';
-import { decodeOnetLandmarks, ONET_INPUT_SIZE, onetInput, OnetOutput, refinedOnetCrop, squareBox } from './detection/onet.js';
+import { decodeOnetLandmarks, ONET_INPUT_SIZE, OnetOutput, refinedOnetCrop, squareBox } from './detection/onet.js';
 import { detectFaces } from './detection/face-detector.js';
 import type { Candidate } from './detection/ultraface.js';
 import { meanOfUnitRows, runEmbedder } from './embedder-run.js';
 import { faceQuality, laplacianVariance } from './face-quality.js';
 import { embeddableByProminence, MIN_FACE_SIZE_PX } from './face-selection.js';
-import { decodeImage, DecodedImage } from './image-decoding.js';
+import type { DecodedImage } from './image-decoding.js';
+import { PixelsOnThisThread, PixelWork } from './pixel-work.js';
 import { cropResize, mirror, RgbImage, toGrey } from './rgb-image.js';
 
 export interface DetectedFace {
@@ -96,13 +95,15 @@ export class FacePipeline {
     /** The configured embedder: which model, its dimension and its preprocessing. */
     readonly embedder: EmbedderContract,
     options: Partial<FacePipelineOptions> = {},
+    /** Where decoding, crops and warps run: the service passes its pixel worker threads. */
+    private readonly pixels: PixelWork = new PixelsOnThisThread(),
   ) {
     this.options = { ...DEFAULT_FACE_PIPELINE_OPTIONS, ...options };
   }
 
   async detect(image: Buffer): Promise<DetectionResult> {
     const timings: StageTimings = {};
-    const decoded = await timed(timings, 'decode', () => decodeImage(image));
+    const decoded = await timed(timings, 'decode', () => this.pixels.decode(image));
     const found = await this.findFaces(decoded, timings);
     return { width: decoded.originalWidth, height: decoded.originalHeight, faces: found.map((f) => f.face), timings };
   }
@@ -120,7 +121,7 @@ export class FacePipeline {
   /** The most prominent face, aligned to the 112x112 ArcFace template; embedLargestFace minus the embedding. */
   async alignLargestFace(image: Buffer): Promise<{ facesDetected: number; face: DetectedFace; aligned: RgbImage; timings: StageTimings }> {
     const timings: StageTimings = {};
-    const decoded = await timed(timings, 'decode', () => decodeImage(image));
+    const decoded = await timed(timings, 'decode', () => this.pixels.decode(image));
     const candidates = await this.detectCandidates(decoded, timings);
     // Prominence needs the box only, so the other faces of a group photo skip landmarks and alignment.
     const [chosen] = recognisable(decoded, candidates, this.options.minFaceSizePx);
@@ -134,7 +135,7 @@ export class FacePipeline {
    */
   async embedFaces(image: Buffer, maxFaces: number): Promise<EmbeddedFaces> {
     const timings: StageTimings = {};
-    const decoded = await timed(timings, 'decode', () => decodeImage(image));
+    const decoded = await timed(timings, 'decode', () => this.pixels.decode(image));
     const candidates = await this.detectCandidates(decoded, timings);
     const chosen = recognisable(decoded, candidates, this.options.minFaceSizePx).slice(0, Math.min(maxFaces, this.options.maxFaces));
     const found = await this.locateFaces(decoded, chosen, timings);
@@ -174,7 +175,7 @@ export class FacePipeline {
 
   /** Detector candidates after NMS, best scores first. */
   private detectCandidates(decoded: DecodedImage, timings: StageTimings): Promise<Candidate[]> {
-    return timed(timings, 'detect', () => detectFaces(this.backend, decoded.image));
+    return timed(timings, 'detect', () => detectFaces(this.backend, this.pixels, decoded.image));
   }
 
   /** Landmarks, then alignment, for each face; the faces' landmark runs go out together (one core each in the worker pool). */
@@ -182,7 +183,7 @@ export class FacePipeline {
     const landmarks = await timed(timings, 'landmarks', () =>
       Promise.all(candidates.map((candidate) => this.locateLandmarks(decoded.image, candidate.box))),
     );
-    const aligned = await timed(timings, 'align', () => Promise.all(landmarks.map((points) => onItsOwnTurn(() => alignFace(decoded.image, points)))));
+    const aligned = await timed(timings, 'align', () => Promise.all(landmarks.map((points) => this.pixels.alignFace(decoded.image, points))));
     return candidates.map((candidate, index) => ({
       face: this.describe(decoded, candidate, landmarks[index], aligned[index]),
       aligned: aligned[index],
@@ -211,7 +212,7 @@ export class FacePipeline {
   /** O-Net on the squared detector box, then again on the box its regression gives; the second run's points. */
   private async onetLandmarks(image: RgbImage, box: Box): Promise<Point[]> {
     const run = async (crop: Box): Promise<OnetOutput> => {
-      const input = await onItsOwnTurn(() => onetInput(cropResize(image, crop, ONET_INPUT_SIZE, ONET_INPUT_SIZE)));
+      const input = await this.pixels.onetTensor(image, crop);
       const outputs = await this.backend.infer(FACE_MODELS.landmarks5, { input: { data: input, dims: [1, ONET_INPUT_SIZE, ONET_INPUT_SIZE, 3] } });
       return { boxRegression: outputs.box_regression.data, landmarks: outputs.landmarks.data };
     };

@@ -1,6 +1,5 @@
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThisThreadPriority } from '../common/thread-priority.js';
 import { OnnxRuntimeBackend } from './onnx-runtime.backend.js';
 import type { ModelStatus, TensorMap } from './inference-backend.js';
 
@@ -24,7 +23,7 @@ export type WorkerReply =
 const port = parentPort!;
 const options = workerData as OnnxWorkerOptions;
 // Before the sessions exist, so ONNX Runtime's own threads, created by this one, inherit the priority.
-if (options.nice) lowerThreadPriority(options.nice);
+lowerThisThreadPriority(options.nice ?? 0);
 try {
   const backend = await OnnxRuntimeBackend.create(options);
   const answer = async (request: WorkerRequest) => {
@@ -47,17 +46,4 @@ try {
   port.postMessage({ type: 'ready', sessions: await backend.status() } satisfies WorkerReply);
 } catch (error) {
   port.postMessage({ type: 'failed', message: (error as Error).message } satisfies WorkerReply);
-}
-
-/**
- * Linux keeps a nice value per thread, and setpriority() on a thread id changes only that thread:
- * the event loop keeps its priority. Raising one's own nice value needs no privilege; where
- * /proc/thread-self is missing (not Linux) or a sandbox refuses the call, the priority stays as it is.
- */
-function lowerThreadPriority(nice: number): void {
-  try {
-    setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), nice);
-  } catch {
-    // inference then shares the CPU with the event loop as equals, as with ORT_WORKER_NICE=0
-  }
 }

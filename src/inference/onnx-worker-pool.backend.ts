@@ -1,11 +1,6 @@
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { projectRoot } from '../common/paths.js';
+import { workerScript } from '../common/worker-script.js';
 import type { AppConfig } from '../config/app-config.js';
 import { InferenceBackend, InferenceUnavailableError, ModelStatus, TensorMap } from './inference-backend.js';
 import { faceModelNames } from './model-repository.js';
@@ -110,47 +105,8 @@ export class OnnxWorkerPoolBackend extends InferenceBackend implements OnModuleD
   }
 }
 
-/**
- * Compiled, the worker is a .js file beside this one. From TypeScript sources (Jest, tsx) esbuild
- * bundles it, once per process, into .model-cache/: registering tsx in each worker instead took
- * 0.8 s of every app start in the tests.
- */
-async function spawnWorker(options: OnnxWorkerOptions): Promise<Worker> {
-  const compiled = new URL('./onnx-inference.worker.js', import.meta.url);
-  const script = existsSync(fileURLToPath(compiled)) ? compiled : await bundledWorkerFromSources();
-  return new Worker(script, { workerData: options });
-}
-
-let bundledWorker: Promise<URL> | undefined;
-
-function bundledWorkerFromSources(): Promise<URL> {
-  bundledWorker ??= (async () => {
-    // esbuild is a development dependency (through tsx): the compiled service never gets here.
-    const { build } = await import('esbuild');
-    const bundle = await build({
-      entryPoints: [fileURLToPath(new URL('./onnx-inference.worker.ts', import.meta.url))],
-      bundle: true,
-      packages: 'external',
-      format: 'esm',
-      platform: 'node',
-      write: false,
-    });
-    const code = bundle.outputFiles[0].contents;
-    // Inside the checkout, so the bundle's package imports resolve from its node_modules.
-    const file = path.join(projectRoot(), '.model-cache', `onnx-worker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
-    if (!existsSync(file)) {
-      await mkdir(path.dirname(file), { recursive: true });
-      const staging = `${file}.${process.pid}.tmp`;
-      await writeFile(staging, code);
-      await rename(staging, file);
-    }
-    return pathToFileURL(file);
-  })();
-  return bundledWorker;
-}
-
 async function startWorker(options: OnnxWorkerOptions): Promise<PoolWorker> {
-  const thread = await spawnWorker(options);
+  const thread = new Worker(await workerScript(new URL('./onnx-inference.worker.ts', import.meta.url)), { workerData: options });
   const sessions = await new Promise<ModelStatus[]>((resolve, reject) => {
     thread.once('error', reject);
     thread.once('message', (reply: WorkerReply) =>
