@@ -31,7 +31,11 @@ export async function runEmbedder(
 ): Promise<Float32Array> {
   const runs = embedderRuns(crops, embedder.facesPerRun, cropsPerGroup, backend.parallelRuns);
   const outputs = await Promise.all(
-    runs.map(async (run) => (await backend.infer(embedder.model, { [embedder.inputName]: embedderInput(run, embedder) }))[embedder.outputName]?.data),
+    runs.map(
+      async (run) =>
+        (await backend.infer(embedder.model, { [embedder.inputName]: embedderInput(run, embedder) }, { handOverInputs: true }))[embedder.outputName]
+          ?.data,
+    ),
   );
   const rows = new Float32Array(crops.length * embedder.dimension);
   let offset = 0;

@@ -213,7 +213,11 @@ export class FacePipeline {
   private async onetLandmarks(image: RgbImage, box: Box): Promise<Point[]> {
     const run = async (crop: Box): Promise<OnetOutput> => {
       const input = await this.pixels.onetTensor(image, crop);
-      const outputs = await this.backend.infer(FACE_MODELS.landmarks5, { input: { data: input, dims: [1, ONET_INPUT_SIZE, ONET_INPUT_SIZE, 3] } });
+      const outputs = await this.backend.infer(
+        FACE_MODELS.landmarks5,
+        { input: { data: input, dims: [1, ONET_INPUT_SIZE, ONET_INPUT_SIZE, 3] } },
+        { handOverInputs: true },
+      );
       return { boxRegression: outputs.box_regression.data, landmarks: outputs.landmarks.data };
     };
     const firstCrop = squareBox(box);

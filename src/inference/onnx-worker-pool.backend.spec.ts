@@ -35,6 +35,22 @@ describe('OnnxWorkerPoolBackend', () => {
     expect(data).toEqual(original);
   });
 
+  it('takes handed-over inputs instead of copying them, but copies a view into a larger buffer', async () => {
+    const make = () => Float32Array.from({ length: 3 * 112 * 112 }, (_, i) => ((i * 104729) % 255) / 255);
+    const expected = await inProcess.infer(FACE_MODELS.embedder, { input: { data: make(), dims: [1, 3, 112, 112] } });
+    const owned = make();
+    const handedOver = await pool.infer(FACE_MODELS.embedder, { input: { data: owned, dims: [1, 3, 112, 112] } }, { handOverInputs: true });
+    expect(handedOver.output.data).toEqual(expected.output.data);
+    // Transferred to the worker's thread: nothing was copied, and the caller's array is empty now.
+    expect(owned.length).toBe(0);
+    const larger = new Float32Array(3 * 112 * 112 + 8);
+    larger.set(make(), 8);
+    const view = larger.subarray(8);
+    const fromView = await pool.infer(FACE_MODELS.embedder, { input: { data: view, dims: [1, 3, 112, 112] } }, { handOverInputs: true });
+    expect(fromView.output.data).toEqual(expected.output.data);
+    expect(larger.length).toBe(3 * 112 * 112 + 8);
+  });
+
   (existsSync('/proc/thread-self') ? it : it.skip)('runs its workers at ORT_WORKER_NICE and leaves the event loop as it was (Linux)', async () => {
     const loopNice = threadNice('/proc/thread-self');
     const before = threadsAtNice(7);

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { workerScript } from '../common/worker-script.js';
 import type { AppConfig } from '../config/app-config.js';
-import { InferenceBackend, InferenceUnavailableError, ModelStatus, TensorMap } from './inference-backend.js';
+import { InferenceBackend, InferenceUnavailableError, InferOptions, ModelStatus, TensorMap } from './inference-backend.js';
 import { faceModelNames } from './model-repository.js';
 import type { OnnxWorkerOptions, WorkerReply, WorkerRequest } from './onnx-inference.worker.js';
 
@@ -41,8 +41,8 @@ export function poolModelStatus(model: string, workers: readonly WorkerSessions[
 /**
  * ONNX Runtime in ORT_WORKER_THREADS worker threads, each with its own sessions. A request goes to
  * the worker with the fewest runs pending, so the two flip views of a face run on two cores while
- * the event loop stays free for HTTP and the embedded database. Tensors are copied, never
- * transferred: callers may still read their input arrays.
+ * the event loop stays free for HTTP and the embedded database. Input tensors are copied unless the
+ * caller hands them over (InferOptions), then transferred.
  */
 @Injectable()
 export class OnnxWorkerPoolBackend extends InferenceBackend implements OnModuleDestroy {
@@ -74,14 +74,14 @@ export class OnnxWorkerPoolBackend extends InferenceBackend implements OnModuleD
     return Math.max(1, this.workers.filter((worker) => worker.alive).length);
   }
 
-  infer(model: string, inputs: TensorMap): Promise<TensorMap> {
+  infer(model: string, inputs: TensorMap, options: InferOptions = {}): Promise<TensorMap> {
     const live = this.workers.filter((worker) => worker.alive);
     if (live.length === 0) return Promise.reject(new InferenceUnavailableError('Every ONNX Runtime worker has stopped'));
     const worker = live.reduce((idlest, w) => (w.pending.size < idlest.pending.size ? w : idlest));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       worker.pending.set(id, { resolve, reject });
-      worker.thread.postMessage({ id, model, inputs } satisfies WorkerRequest);
+      worker.thread.postMessage({ id, model, inputs } satisfies WorkerRequest, options.handOverInputs ? transferable(inputs) : []);
     });
   }
 
@@ -103,6 +103,13 @@ export class OnnxWorkerPoolBackend extends InferenceBackend implements OnModuleD
       }),
     );
   }
+}
+
+/** The inputs' own buffers: a view into a larger or shared buffer is copied, as it is not the caller's alone. */
+function transferable(inputs: TensorMap): ArrayBuffer[] {
+  return Object.values(inputs).flatMap(({ data }) =>
+    data.buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? [data.buffer] : [],
+  );
 }
 
 async function startWorker(options: OnnxWorkerOptions): Promise<PoolWorker> {

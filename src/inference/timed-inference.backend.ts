@@ -1,5 +1,5 @@
 import type { Histogram } from 'prom-client';
-import { InferenceBackend, ModelStatus, TensorMap } from './inference-backend.js';
+import { InferenceBackend, InferOptions, ModelStatus, TensorMap } from './inference-backend.js';
 
 export type InferenceDurationHistogram = Histogram<'model' | 'backend' | 'outcome'>;
 
@@ -18,10 +18,10 @@ export class TimedInferenceBackend extends InferenceBackend {
     this.kind = inner.kind;
   }
 
-  async infer(model: string, inputs: TensorMap): Promise<TensorMap> {
+  async infer(model: string, inputs: TensorMap, options?: InferOptions): Promise<TensorMap> {
     const stopTimer = this.duration.startTimer({ model, backend: this.kind });
     try {
-      const outputs = await this.inner.infer(model, inputs);
+      const outputs = await this.inner.infer(model, inputs, options);
       stopTimer({ outcome: 'ok' });
       return outputs;
     } catch (error) {

@@ -28,7 +28,11 @@ export async function detectFaces(backend: InferenceBackend, pixels: PixelWork, 
 
 async function detectInFrame(backend: InferenceBackend, pixels: PixelWork, image: RgbImage, frame: DetectionFrame): Promise<Candidate[]> {
   const data = await pixels.detectorTensor(image, frame);
-  const outputs = await backend.infer(FACE_MODELS.detector, { input: { data, dims: [1, 3, DETECTOR_INPUT.height, DETECTOR_INPUT.width] } });
+  const outputs = await backend.infer(
+    FACE_MODELS.detector,
+    { input: { data, dims: [1, 3, DETECTOR_INPUT.height, DETECTOR_INPUT.width] } },
+    { handOverInputs: true },
+  );
   // A large photo's frames finish together: each decodes on its own loop turn.
   const found = await onItsOwnTurn(() => decodeDetections(outputs.scores.data, outputs.boxes.data, detectorView(frame)));
   return found.filter((candidate) => trustedInFrame(candidate, frame, image.width, image.height));
