@@ -24,21 +24,13 @@ export abstract class PixelWork {
   abstract alignFace(image: RgbImage, landmarks: readonly Point[]): Promise<RgbImage>;
 }
 
-/** The steps themselves, shared by both ways of running them. */
-export const pixelSteps = {
-  decode: (bytes: Buffer) => decodeImage(bytes),
-  detectorTensor: async (image: RgbImage, frame: DetectionFrame) => toPlanarTensor(await detectorInput(image, frame), false),
-  onetTensor: (image: RgbImage, crop: Box) => onetInput(cropResize(image, crop, ONET_INPUT_SIZE, ONET_INPUT_SIZE)),
-  alignFace: (image: RgbImage, landmarks: readonly Point[]) => alignFace(image, landmarks),
-};
-
 /**
  * The steps on the calling thread (PIXEL_WORKER_THREADS=0, unit tests, bench:accuracy). Each
  * JavaScript pixel loop waits for its own event-loop turn, so queued I/O still gets polled between.
  */
 export class PixelsOnThisThread extends PixelWork {
   decode(bytes: Buffer): Promise<DecodedImage> {
-    return pixelSteps.decode(bytes);
+    return decodeImage(bytes);
   }
 
   async detectorTensor(image: RgbImage, frame: DetectionFrame): Promise<Float32Array> {
@@ -48,10 +40,33 @@ export class PixelsOnThisThread extends PixelWork {
   }
 
   onetTensor(image: RgbImage, crop: Box): Promise<Float32Array> {
-    return onItsOwnTurn(() => pixelSteps.onetTensor(image, crop));
+    return onItsOwnTurn(() => onetInput(cropResize(image, crop, ONET_INPUT_SIZE, ONET_INPUT_SIZE)));
   }
 
   alignFace(image: RgbImage, landmarks: readonly Point[]): Promise<RgbImage> {
-    return onItsOwnTurn(() => pixelSteps.alignFace(image, landmarks));
+    return onItsOwnTurn(() => alignFace(image, landmarks));
+  }
+}
+
+/** One step and its arguments: what PixelWorkerPool sends a worker. */
+export type PixelCall =
+  | { readonly step: 'decode'; readonly args: readonly [bytes: Uint8Array] }
+  | { readonly step: 'detectorTensor'; readonly args: readonly [image: RgbImage, frame: DetectionFrame] }
+  | { readonly step: 'onetTensor'; readonly args: readonly [image: RgbImage, crop: Box] }
+  | { readonly step: 'alignFace'; readonly args: readonly [image: RgbImage, landmarks: readonly Point[]] };
+
+export function runPixelCall(pixels: PixelWork, call: PixelCall): Promise<unknown> {
+  switch (call.step) {
+    case 'decode': {
+      // Structured cloning delivers a Buffer as a plain Uint8Array.
+      const [bytes] = call.args;
+      return pixels.decode(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    }
+    case 'detectorTensor':
+      return pixels.detectorTensor(...call.args);
+    case 'onetTensor':
+      return pixels.onetTensor(...call.args);
+    case 'alignFace':
+      return pixels.alignFace(...call.args);
   }
 }

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { threadNice, threadsAtNice } from '../../test/support/thread-nice.js';
 import { npmSamplePhoto } from '../../test/support/face-photos.js';
 import { ApiError, ErrorCode } from '../common/api-error.js';
 import { detectionFrames } from './detection/ultraface.js';
@@ -78,20 +79,4 @@ function sameBytes(a: ArrayBufferView, b: ArrayBufferView): boolean {
   return (
     a.constructor === b.constructor && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
   );
-}
-
-/** Field 19 of /proc/<task>/stat, counted after the parenthesised command name. */
-function threadNice(taskDir: string): number {
-  const stat = readFileSync(`${taskDir}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-}
-
-function threadsAtNice(nice: number): number {
-  return readdirSync('/proc/self/task').filter((task) => {
-    try {
-      return threadNice(`/proc/self/task/${task}`) === nice;
-    } catch {
-      return false; // the thread ended meanwhile
-    }
-  }).length;
 }

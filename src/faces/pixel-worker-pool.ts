@@ -5,13 +5,12 @@ import type { Box, Point } from '../common/geometry.js';
 import { workerScript } from '../common/worker-script.js';
 import type { DetectionFrame } from './detection/ultraface.js';
 import type { DecodedImage } from './image-decoding.js';
-import { PixelsOnThisThread, PixelWork } from './pixel-work.js';
-import type { PixelReply, PixelRequest, PixelStep, PixelWorkerOptions } from './pixel-work.worker.js';
+import { PixelCall, PixelsOnThisThread, PixelWork, runPixelCall } from './pixel-work.js';
+import type { PixelReply, PixelRequest, PixelWorkerOptions } from './pixel-work.worker.js';
 import type { RgbImage } from './rgb-image.js';
 
 interface PendingStep {
-  readonly step: PixelStep;
-  readonly args: unknown[];
+  readonly call: PixelCall;
   readonly resolve: (result: unknown) => void;
   readonly reject: (error: Error) => void;
 }
@@ -24,7 +23,7 @@ interface PixelWorker {
 
 /**
  * PixelWork on PIXEL_WORKER_THREADS worker threads at the ONNX workers' priority (ORT_WORKER_NICE).
- * On the event loop these steps took a third of its time under load, and their large buffers most of
+ * On the event loop these steps took a sixth of its time under load, and their large buffers most of
  * its garbage collection, so health probes waited behind them (bench:liveness). A step goes to the
  * worker with the fewest pending. Decoded pixels live in shared memory; tensors come back transferred.
  * Steps a stopped worker leaves, and steps after shutdown began, run on this thread instead.
@@ -51,19 +50,19 @@ export class PixelWorkerPool extends PixelWork implements OnModuleDestroy {
   }
 
   decode(bytes: Buffer): Promise<DecodedImage> {
-    return this.run('decode', [bytes]);
+    return this.run({ step: 'decode', args: [bytes] });
   }
 
   detectorTensor(image: RgbImage, frame: DetectionFrame): Promise<Float32Array> {
-    return this.run('detectorTensor', [image, frame]);
+    return this.run({ step: 'detectorTensor', args: [image, frame] });
   }
 
   onetTensor(image: RgbImage, crop: Box): Promise<Float32Array> {
-    return this.run('onetTensor', [image, crop]);
+    return this.run({ step: 'onetTensor', args: [image, crop] });
   }
 
   alignFace(image: RgbImage, landmarks: readonly Point[]): Promise<RgbImage> {
-    return this.run('alignFace', [image, landmarks]);
+    return this.run({ step: 'alignFace', args: [image, landmarks] });
   }
 
   /**
@@ -88,20 +87,15 @@ export class PixelWorkerPool extends PixelWork implements OnModuleDestroy {
     );
   }
 
-  private run<T>(step: PixelStep, args: unknown[]): Promise<T> {
+  private run<T>(call: PixelCall): Promise<T> {
     const live = this.closing ? [] : this.workers.filter((worker) => worker.alive);
-    if (live.length === 0) return this.runHere(step, args) as Promise<T>;
+    if (live.length === 0) return runPixelCall(this.onThisThread, call) as Promise<T>;
     const worker = live.reduce((idlest, w) => (w.pending.size < idlest.pending.size ? w : idlest));
     const id = this.nextId++;
     return new Promise<unknown>((resolve, reject) => {
-      worker.pending.set(id, { step, args, resolve, reject });
-      worker.thread.postMessage({ id, step, args } satisfies PixelRequest);
+      worker.pending.set(id, { call, resolve, reject });
+      worker.thread.postMessage({ id, call } satisfies PixelRequest);
     }) as Promise<T>;
-  }
-
-  private runHere(step: PixelStep, args: unknown[]): Promise<unknown> {
-    const here = this.onThisThread as unknown as Record<PixelStep, (...a: unknown[]) => Promise<unknown>>;
-    return here[step](...args);
   }
 
   private watch(thread: Worker): PixelWorker {
@@ -118,7 +112,7 @@ export class PixelWorkerPool extends PixelWork implements OnModuleDestroy {
       if (!worker.alive) return;
       worker.alive = false;
       if (!this.closing) this.logger.warn(`A pixel worker stopped (${reason}); its steps run on the event loop`);
-      for (const waiter of worker.pending.values()) this.runHere(waiter.step, waiter.args).then(waiter.resolve, waiter.reject);
+      for (const waiter of worker.pending.values()) runPixelCall(this.onThisThread, waiter.call).then(waiter.resolve, waiter.reject);
       worker.pending.clear();
     };
     thread.on('error', (error) => stopped(error.message));

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { threadNice, threadsAtNice } from '../../test/support/thread-nice.js';
 import { createOnnxBackend, modelRepository } from '../../test/support/face-fixtures.js';
 import { InferenceUnavailableError } from './inference-backend.js';
 import { FACE_MODELS } from './model-repository.js';
@@ -89,19 +90,3 @@ describe('OnnxWorkerPoolBackend', () => {
     );
   });
 });
-
-/** Field 19 of /proc/<task>/stat, counted after the parenthesised command name. */
-function threadNice(taskDir: string): number {
-  const stat = readFileSync(`${taskDir}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-}
-
-function threadsAtNice(nice: number): number {
-  return readdirSync('/proc/self/task').filter((task) => {
-    try {
-      return threadNice(`/proc/self/task/${task}`) === nice;
-    } catch {
-      return false; // the thread ended meanwhile
-    }
-  }).length;
-}
