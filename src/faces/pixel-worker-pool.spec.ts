@@ -52,6 +52,28 @@ describe('PixelWorkerPool', () => {
     await expect(pool.decode(truncated)).rejects.toEqual(expected);
   });
 
+  it('runs the steps a stopped worker held on this thread: every caller still gets its answer', async () => {
+    const fragile = await PixelWorkerPool.start(2, { nice: 0 });
+    try {
+      const { image } = await fragile.decode(photo);
+      const landmarks: [number, number][] = [
+        [500, 230],
+        [600, 228],
+        [552, 280],
+        [510, 330],
+        [592, 328],
+      ];
+      const expected = await here.alignFace(image, landmarks);
+      const answers = Array.from({ length: 12 }, () => fragile.alignFace(image, landmarks));
+      // Half of the steps went to the first worker, which now dies (as on a fatal error) before answering them all.
+      await fragile['workers'][0].thread.terminate();
+      expect(fragile.liveWorkers).toBe(1);
+      for (const aligned of await Promise.all(answers)) expect(Buffer.from(aligned.data).equals(Buffer.from(expected.data))).toBe(true);
+    } finally {
+      await fragile.onModuleDestroy();
+    }
+  });
+
   it('runs the steps on this thread once its workers have ended, instead of hanging', async () => {
     const ended = await PixelWorkerPool.start(1, { nice: 0 });
     await ended.onModuleDestroy();
