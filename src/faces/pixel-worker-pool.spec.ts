@@ -9,6 +9,14 @@ import { PixelWorkerPool } from './pixel-worker-pool.js';
 describe('PixelWorkerPool', () => {
   const here = new PixelsOnThisThread();
   const photo = npmSamplePhoto(1);
+  // Eyes, nose and mouth corners of a face in that photo.
+  const landmarks: [number, number][] = [
+    [500, 230],
+    [600, 228],
+    [552, 280],
+    [510, 330],
+    [592, 328],
+  ];
   let pool: PixelWorkerPool;
 
   beforeAll(async () => {
@@ -31,13 +39,6 @@ describe('PixelWorkerPool', () => {
 
     const crop = { x: 400, y: 120, width: 300, height: 300 };
     expect(sameBytes(await pool.onetTensor(inPool.image, crop), await here.onetTensor(onThread.image, crop))).toBe(true);
-    const landmarks: [number, number][] = [
-      [500, 230],
-      [600, 228],
-      [552, 280],
-      [510, 330],
-      [592, 328],
-    ];
     const aligned = await pool.alignFace(inPool.image, landmarks);
     expect(aligned).toEqual(await here.alignFace(onThread.image, landmarks));
     expect(aligned.width).toBe(112);
@@ -56,13 +57,6 @@ describe('PixelWorkerPool', () => {
     const fragile = await PixelWorkerPool.start(2, { nice: 0 });
     try {
       const { image } = await fragile.decode(photo);
-      const landmarks: [number, number][] = [
-        [500, 230],
-        [600, 228],
-        [552, 280],
-        [510, 330],
-        [592, 328],
-      ];
       const expected = await here.alignFace(image, landmarks);
       const answers = Array.from({ length: 12 }, () => fragile.alignFace(image, landmarks));
       // Half of the steps went to the first worker, which now dies (as on a fatal error) before answering them all.
